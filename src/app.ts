@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { answerQuestion, composeBrief, searchPassages, sourcesOverview, type AskInput, type BriefInput, type BriefingDeps, type SearchInput } from './briefing.ts';
+import type { Config } from './config.ts';
+import { ingestParsed, type IngestReport } from './ingest/ingest.ts';
+import type { FileDefaults } from './ingest/parse-result.ts';
+import { readSourceFiles } from './ingest/read-source-files.ts';
+import type { Logger } from './log.ts';
+import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
+import { openSearcher } from './retrieval/passage-index.ts';
+import type { ArticleStore } from './store/article-store.ts';
+import { keyvArticleStore } from './store/keyv-article-store.ts';
+import { loadTopics } from './topics/load-topics.ts';
+import type { Topic } from './topics/topic.ts';
+import { topicMatcher } from './topics/topic-matcher.ts';
+
+export type App = Awaited<ReturnType<typeof createApp>>;
+
+/**
+ * The composition root: builds the adapters from Config and hands them to the core. The CLI, the
+ * Discord bot and the digest scheduler all call these functions and nothing below them.
+ */
+export async function createApp(config: Config, log: Logger, now: () => Date = () => new Date()) {
+  const topics: Topic[] = await loadTopics(config.TOPICS_DIR);
+  const matchers = topics.map(topicMatcher);
+  const store: ArticleStore = keyvArticleStore(config.STORE_URL, log.child({ module: 'store' }));
+  const indexPath = join(config.DATA_DIR, 'passages.idx');
+  let searcher: Promise<Bm25Searcher> | undefined;
+
+  const ingestPath = async (path: string, defaults: FileDefaults = {}): Promise<IngestReport> => {
+    const files = await readSourceFiles(path, { maxBytes: config.INGEST_MAX_FILE_MB * 1024 * 1024, defaults });
+    const report = await ingestParsed(store, files);
+    if (report.added.length + report.updated.length > 0) searcher = undefined;
+    return report;
+  };
+
+  /** An empty store (never ingested into) is seeded with the bundled sample corpus, the same way `ingest` would. */
+  const ensureSeeded = async () => {
+    if ((await store.revision()) > 0) return;
+    log.info({ corpus: config.CORPUS_DIR }, 'first run: loading the bundled sample corpus');
+    const report = await ingestPath(config.CORPUS_DIR);
+    for (const skip of report.skipped) log.warn({ source: skip.source, reason: skip.reason }, 'skipped while loading the sample corpus');
+  };
+
+  const deps = async (): Promise<BriefingDeps> => {
+    searcher ??= ensureSeeded().then(() => openSearcher({ store, matchers, indexPath, log: log.child({ module: 'index' }) }));
+    try {
+      return { searcher: await searcher, store, matchers, now, halfLifeDays: config.RECENCY_HALF_LIFE_DAYS, defaultSince: config.BRIEF_DEFAULT_SINCE };
+    } catch (err) {
+      searcher = undefined; // the next call tries again, e.g. once the store is reachable
+      throw err;
+    }
+  };
+
+  return {
+    topics,
+    brief: async (input: BriefInput) => composeBrief(await deps(), input),
+    ask: async (input: AskInput) => answerQuestion(await deps(), input),
+    search: async (input: SearchInput) => searchPassages(await deps(), input),
+    sources: async () => sourcesOverview((await deps()).searcher),
+    ingest: ingestPath,
+    /** Loads the sample corpus and the index now rather than on the first command. */
+    warmUp: async () => {
+      await deps();
+    },
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,146 @@
+import { toBrief } from './compose/draft.ts';
+import { extractiveAnswer } from './compose/extractive-answer.ts';
+import { extractiveBrief } from './compose/extractive-brief.ts';
+import type { AppFailure } from './failures.ts';
+import { fail, isoDay, ok, type Brief, type Hit, type Result } from './model.ts';
+import { resolveWindow } from './period.ts';
+import { toDay } from './retrieval/bm25-index.ts';
+import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
+import { queryTerms } from './retrieval/query-terms.ts';
+import { retrieve } from './retrieval/retrieve.ts';
+import type { ArticleStore } from './store/article-store.ts';
+import type { TopicMatcher } from './topics/topic-matcher.ts';
+
+export type BriefingDeps = {
+  searcher: Bm25Searcher;
+  store: ArticleStore;
+  matchers: readonly TopicMatcher[];
+  now: () => Date;
+  halfLifeDays: number;
+  defaultSince: string;
+};
+
+export type BriefInput = { topic: string; since?: string | undefined; until?: string | undefined; focus?: string | undefined };
+export type AskInput = { question: string; topic?: string | undefined; context?: string | undefined };
+export type SearchInput = { query: string; k: number; topic?: string | undefined };
+
+/** A brief reads at most this many articles: grouping compares every pair, and older ones rarely make the cut. */
+const MAX_BRIEF_ARTICLES = 300;
+/** When the period is empty, the "latest developments" window reaches this far back from the newest article. */
+const LATEST_WINDOW_DAYS = 30;
+const ANSWER_HITS = 8;
+
+function findTopic(deps: BriefingDeps, slug: string): Result<{ matcher: TopicMatcher; bit: number }, AppFailure> {
+  const bit = deps.searcher.data.topicSlugs.indexOf(slug);
+  const matcher = deps.matchers.find((m) => m.topic.slug === slug);
+  if (!matcher || bit < 0) return fail({ code: 'unknown-topic', topic: slug, known: deps.matchers.map((m) => m.topic.slug) });
+  return ok({ matcher, bit });
+}
+
+/** Indexes of the topic's articles within [sinceDay, untilDay], newest first. */
+function topicArticles(searcher: Bm25Searcher, bit: number, sinceDay: number, untilDay: number): number[] {
+  const { articleTopics, articleDay } = searcher.data;
+  const found: number[] = [];
+  for (let i = 0; i < articleTopics.length; i++) {
+    const day = articleDay[i]!;
+    if (((articleTopics[i]! >>> bit) & 1) === 1 && day >= sinceDay && day <= untilDay) found.push(i);
+  }
+  return found.sort((a, b) => articleDay[b]! - articleDay[a]!);
+}
+
+export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promise<Result<Brief, AppFailure>> {
+  const topic = findTopic(deps, input.topic);
+  if (!topic.ok) return topic;
+  const window = resolveWindow(input, deps.defaultSince, deps.now());
+  if (!window.ok) return window;
+  const { matcher, bit } = topic.value;
+  const { searcher } = deps;
+  const notices: string[] = [];
+
+  let selected = topicArticles(searcher, bit, toDay(window.value.since), toDay(window.value.until));
+  let until = window.value.until;
+  if (selected.length === 0) {
+    const latest = topicArticles(searcher, bit, Number.MIN_SAFE_INTEGER, toDay(window.value.until))[0];
+    if (latest === undefined) return fail({ code: 'no-articles', topic: matcher.topic.title });
+    const latestDay = searcher.data.articleDay[latest]!;
+    until = new Date(latestDay * 86_400_000);
+    notices.push(`No new reporting on ${matcher.topic.title} between ${window.value.period.since} and ${window.value.period.until}. Below are the latest developments, as of ${isoDay(until)}.`);
+    selected = topicArticles(searcher, bit, latestDay - LATEST_WINDOW_DAYS, latestDay);
+  }
+
+  let focus: Map<string, number> | undefined;
+  if (input.focus?.trim()) {
+    const scored = searcher.search(queryTerms(input.focus, [matcher]), 500, { topicBit: bit, sinceDay: toDay(window.value.since), untilDay: toDay(until) });
+    const best = scored[0]?.score ?? 0;
+    focus = new Map();
+    for (const { doc, score } of scored) {
+      const id = searcher.data.articleIds[searcher.data.docArticle[doc]!]!;
+      focus.set(id, Math.max(focus.get(id) ?? 0, 0.2 + score / (best || 1)));
+    }
+    if (focus.size === 0) notices.push(`Nothing in this period mentions "${input.focus.trim()}"; the brief covers the whole topic.`);
+    else selected = selected.filter((index) => focus?.has(searcher.data.articleIds[index]!));
+  }
+
+  const ids = selected.slice(0, MAX_BRIEF_ARTICLES).map((index) => searcher.data.articleIds[index]!);
+  const articles = (await deps.store.getMany(ids)).flatMap((entry) => (entry ? [entry] : []));
+  const { draft, cited } = extractiveBrief({
+    articles, matcher, idf: (term) => searcher.idf(term), until, halfLifeDays: deps.halfLifeDays,
+    focus: focus && focus.size > 0 ? focus : undefined,
+  });
+  draft.notices.unshift(...notices);
+  if (articles.some((entry) => entry.article.partial)) draft.notices.push('Some sources were cut short by a paywall; only their free part was read.');
+  return ok(toBrief(draft, cited, { topic: matcher.topic.slug, period: window.value.period }));
+}
+
+export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promise<Result<Brief, AppFailure>> {
+  if (!input.question.trim()) return fail({ code: 'empty-query' });
+  let topic: { matcher: TopicMatcher; bit: number } | undefined;
+  if (input.topic) {
+    const found = findTopic(deps, input.topic);
+    if (!found.ok) return found;
+    topic = found.value;
+  }
+  if (deps.searcher.data.articleIds.length === 0) return fail({ code: 'no-articles', topic: topic?.matcher.topic.title ?? null });
+  const matchers = topic ? [topic.matcher] : deps.matchers;
+  // Earlier turns of a conversation sharpen retrieval, but only the question itself decides coverage.
+  const terms = queryTerms(input.question, matchers);
+  const searchTerms = input.context
+    ? [...terms, ...queryTerms(input.context, matchers).filter((t) => !terms.some((own) => own.term === t.term)).map((t) => ({ ...t, weight: t.weight * 0.3 }))]
+    : terms;
+  const now = deps.now();
+  const hits = await retrieve(deps, searchTerms, { k: ANSWER_HITS, filter: { topicBit: topic?.bit }, now, halfLifeDays: deps.halfLifeDays * 4 });
+  const { draft, cited } = extractiveAnswer({ question: input.question, terms, hits, idf: (term) => deps.searcher.idf(term) });
+  return ok(toBrief(draft, cited, { topic: topic?.matcher.topic.slug ?? null, period: { since: null, until: isoDay(now) }, question: input.question }));
+}
+
+export async function searchPassages(deps: BriefingDeps, input: SearchInput): Promise<Result<Hit[], AppFailure>> {
+  if (!input.query.trim()) return fail({ code: 'empty-query' });
+  let bit: number | undefined;
+  let matchers = deps.matchers;
+  if (input.topic) {
+    const found = findTopic(deps, input.topic);
+    if (!found.ok) return found;
+    bit = found.value.bit;
+    matchers = [found.value.matcher];
+  }
+  return ok(await retrieve(deps, queryTerms(input.query, matchers), { k: input.k, filter: { topicBit: bit }, now: deps.now(), halfLifeDays: deps.halfLifeDays * 4 }));
+}
+
+export type SourcesOverview = { articles: number; outlets: { outlet: string; articles: number; newest: string }[] };
+
+/** Outlets with their article counts and newest article date, most articles first. */
+export function sourcesOverview(searcher: Bm25Searcher): SourcesOverview {
+  const { articleOutlet, articleDay, outlets } = searcher.data;
+  const counts = outlets.map((outlet) => ({ outlet, articles: 0, newestDay: Number.MIN_SAFE_INTEGER }));
+  articleOutlet.forEach((outlet, i) => {
+    const entry = counts[outlet]!;
+    entry.articles++;
+    entry.newestDay = Math.max(entry.newestDay, articleDay[i]!);
+  });
+  return {
+    articles: articleOutlet.length,
+    outlets: counts
+      .sort((a, b) => b.articles - a.articles || a.outlet.localeCompare(b.outlet))
+      .map(({ outlet, articles, newestDay }) => ({ outlet, articles, newest: isoDay(new Date(newestDay * 86_400_000)) })),
+  };
+}

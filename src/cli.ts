@@ -1,0 +1,141 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createApp, type App } from './app.ts';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { explain, type AppFailure } from './failures.ts';
+import { createLogger, type Logger } from './log.ts';
+import type { Result } from './model.ts';
+import { parseDay } from './period.ts';
+import { briefText, hitsText, ingestText } from './render/cli-text.ts';
+import { hitsJson } from './render/json.ts';
+
+const USAGE = `Usage: briefing-bot <command> [options]
+
+  brief <topic> [--since 7d|YYYY-MM-DD] [--until YYYY-MM-DD] [--focus TEXT] [--json]
+  ask "<question>" [--topic T] [--json]
+  search "<query>" [--k 10] [--topic T] [--json]
+  ingest <file|folder> [--date YYYY-MM-DD] [--outlet NAME] [--url URL] [--json]
+  topics [--json]
+
+Exit codes: 0 ok, 1 failure, 2 usage error. Configuration: see .env.example.`;
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  focus: { type: 'string' },
+  topic: { type: 'string' },
+  k: { type: 'string' },
+  date: { type: 'string' },
+  outlet: { type: 'string' },
+  url: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Parsed = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+
+const write = (text: string) => process.stdout.write(text);
+const writeJson = (value: unknown) => write(`${JSON.stringify(value, null, 2)}\n`);
+
+function one(positionals: string[], what: string): string {
+  if (positionals.length !== 1 || !positionals[0]?.trim()) throw new UsageError(`Expected exactly one ${what}.`);
+  return positionals[0];
+}
+
+/** Prints a result, or its failure on stderr; an unknown topic or bad date is the user's to fix (exit 2). */
+function report<T>(result: Result<T, AppFailure>, print: (value: T) => void): number {
+  if (result.ok) {
+    print(result.value);
+    return 0;
+  }
+  process.stderr.write(`${explain(result.error)}\n`);
+  return ['unknown-topic', 'bad-date', 'bad-period', 'empty-query'].includes(result.error.code) ? 2 : 1;
+}
+
+async function run(command: string, args: Parsed, app: App): Promise<number> {
+  const { values, positionals } = args;
+  switch (command) {
+    case 'brief': {
+      const topic = one(positionals, 'topic, e.g. china-dprk');
+      const result = await app.brief({ topic, since: values.since, until: values.until, focus: values.focus });
+      const title = app.topics.find((t) => t.slug === topic)?.title ?? topic;
+      return report(result, (brief) => (values.json ? writeJson(brief) : write(briefText(brief, title))));
+    }
+    case 'ask': {
+      const result = await app.ask({ question: one(positionals, 'question in quotes'), topic: values.topic });
+      return report(result, (brief) => (values.json ? writeJson(brief) : write(briefText(brief, 'Answer'))));
+    }
+    case 'search': {
+      const k = values.k === undefined ? 10 : Number(values.k);
+      if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError('--k must be a whole number from 1 to 100.');
+      const result = await app.search({ query: one(positionals, 'query in quotes'), k, topic: values.topic });
+      return report(result, (hits) => (values.json ? writeJson(hitsJson(hits)) : write(hitsText(hits))));
+    }
+    case 'ingest': {
+      const date = values.date === undefined ? undefined : parseDay(values.date, new Date());
+      if (values.date !== undefined && (!date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date))) throw new UsageError('--date must be YYYY-MM-DD.');
+      if (values.url !== undefined && !URL.canParse(values.url)) throw new UsageError('--url must be an absolute URL.');
+      const result = await app.ingest(one(positionals, 'file or folder'), { date, outlet: values.outlet, url: values.url });
+      if (values.json) writeJson(result);
+      else write(ingestText(result));
+      return 0;
+    }
+    case 'topics': {
+      if (values.json) writeJson({ topics: app.topics.map(({ slug, title, description }) => ({ slug, title, description })) });
+      else write(`${app.topics.map((t) => `${t.slug}\t${t.title}`).join('\n')}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+/** Storage failures a user can act on, in one line. */
+function storageMessage(err: unknown, config: Config | undefined): string | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^(SQLITE_(CANTOPEN|READONLY|IOERR|PERM)|EACCES|EROFS|EPERM|ENOTDIR)/.test(code)) return undefined;
+  return `Cannot write the store in DATA_DIR (${config?.DATA_DIR ?? '?'}): ${code}. Point DATA_DIR at a writable folder; nothing stored was changed.`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    (command ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  let config: Config | undefined;
+  let app: App | undefined;
+  let log: Logger | undefined;
+  try {
+    const args = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+    if (args.values.help) {
+      write(`${USAGE}\n`);
+      return 0;
+    }
+    loadDotEnv();
+    config = loadConfig();
+    log = createLogger(config.LOG_LEVEL);
+    app = await createApp(config, log);
+    return await run(command, args, app);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const message = err instanceof ConfigError ? err.message : (storageMessage(err, config) ?? `briefing-bot: ${(err as Error).message}`);
+    process.stderr.write(`${message}\n`);
+    if (log && !(err instanceof ConfigError)) log.debug({ err }, 'command failed');
+    return 1;
+  } finally {
+    await app?.close().catch(() => undefined);
+  }
+}
+
+// Run when started as a script (npm run …); bin/briefing-bot.js imports main instead.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

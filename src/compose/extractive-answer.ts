@@ -1,0 +1,61 @@
+import { sentenceSpans } from '../ingest/chunk.ts';
+import { isoDay, type Hit } from '../model.ts';
+import type { QueryTerm } from '../retrieval/bm25-searcher.ts';
+import { tokenize } from '../retrieval/tokenize.ts';
+import type { Claim, Cited, Draft } from './draft.ts';
+
+/**
+ * Below this share of the question's weight (IDF-weighted, aliases counted at their lower weight)
+ * found in one passage with its title, the sources do not answer it and we say so instead of guessing.
+ */
+export const ANSWER_MIN_COVERAGE = 0.55;
+const MAX_SENTENCES = 3;
+/** A further sentence must score at least this share of the best one. */
+const RUNNER_UP_SHARE = 0.6;
+
+export type AnswerRequest = { question: string; terms: readonly QueryTerm[]; hits: readonly Hit[]; idf: (term: string) => number };
+
+/** Share of the question's weight that a text contains; each term counts once, at its own weight. */
+function coverage(text: string, terms: readonly QueryTerm[], idf: (term: string) => number, total: number): number {
+  const present = new Set(tokenize(text));
+  let found = 0;
+  for (const { term, weight } of terms) if (present.has(term)) found += weight * idf(term);
+  return total > 0 ? found / total : 0;
+}
+
+/**
+ * The 1–3 sentences that best answer the question, verbatim and cited, or a draft with no claims and a
+ * "not found in the sources" notice when no passage covers enough of what was asked.
+ */
+export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited: Map<string, Cited> } {
+  const { terms, idf } = request;
+  // Aliases widen the search, but the question's own words decide whether it was answered.
+  const own = terms.filter((term) => term.weight >= 1);
+  const total = own.reduce((sum, { term, weight }) => sum + weight * idf(term), 0);
+  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(`${hit.article.title}\n${hit.passage.text}`, terms, idf, total) }));
+  const answering = judged.filter((entry) => entry.coverage >= ANSWER_MIN_COVERAGE);
+  if (answering.length === 0) {
+    return { draft: { claims: [], composedBy: 'extractive', notices: ['Not found in the sources: no article we hold answers this question.'] }, cited: new Map() };
+  }
+
+  const sentences = answering.flatMap(({ hit, coverage: passageCoverage }) =>
+    sentenceSpans(hit.passage.text, hit.article.language).map((span) => {
+      const text = hit.passage.text.slice(span.start, span.end);
+      const own = coverage(text, terms, idf, total);
+      return { hit, text, score: own * 0.6 + passageCoverage * 0.4 + hit.score * 1e-3 };
+    }),
+  );
+  sentences.sort((a, b) => b.score - a.score);
+  const best = sentences[0]?.score ?? 0;
+  const claims: Claim[] = [];
+  const cited = new Map<string, Cited>();
+  const usedArticles = new Set<string>();
+  for (const sentence of sentences) {
+    if (claims.length >= MAX_SENTENCES || sentence.score < best * RUNNER_UP_SHARE) break;
+    if (sentence.text.length < 30 || usedArticles.has(sentence.hit.article.id)) continue;
+    usedArticles.add(sentence.hit.article.id);
+    cited.set(sentence.hit.passage.id, { passage: sentence.hit.passage, article: sentence.hit.article });
+    claims.push({ text: sentence.text, date: isoDay(sentence.hit.article.publishedAt), citations: [sentence.hit.passage.id] });
+  }
+  return { draft: { claims, composedBy: 'extractive', notices: [] }, cited };
+}

@@ -1,0 +1,124 @@
+import { sentenceSpans } from '../ingest/chunk.ts';
+import { isoDay, type Article, type Passage } from '../model.ts';
+import type { StoredArticle } from '../store/article-store.ts';
+import type { TopicMatcher } from '../topics/topic-matcher.ts';
+import type { Claim, Cited, Draft } from './draft.ts';
+import { cosine, vectorOf, type Vector } from './vectors.ts';
+
+const DAY_MS = 86_400_000;
+/** Articles this many days apart or less may report one development… */
+const SAME_DEVELOPMENT_DAYS = 3;
+/** …when their texts are at least this similar (TF-IDF cosine). */
+const SAME_DEVELOPMENT_SIMILARITY = 0.2;
+export const MIN_POINTS = 3;
+export const MAX_POINTS = 7;
+/** A point is one sentence a reader can check; longer sentences are passed over. */
+const SENTENCE_CHARS = { min: 50, max: 360 };
+
+export type BriefRequest = {
+  articles: readonly StoredArticle[];
+  matcher: TopicMatcher;
+  idf: (term: string) => number;
+  /** Recency is measured back from here. */
+  until: Date;
+  halfLifeDays: number;
+  /** Relevance of each article to the --focus text (by id); absent = no focus. */
+  focus?: ReadonlyMap<string, number> | undefined;
+  maxPoints?: number;
+};
+
+type Item = { entry: StoredArticle; vector: Vector; day: number };
+type Development = { items: Item[]; score: number; day: number };
+
+function groupDevelopments(items: Item[]): Item[][] {
+  const parent = items.map((_, index) => index);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) {
+      const a = items[i]!;
+      const b = items[j]!;
+      if (Math.abs(a.day - b.day) <= SAME_DEVELOPMENT_DAYS && cosine(a.vector, b.vector) >= SAME_DEVELOPMENT_SIMILARITY) parent[find(i)] = find(j);
+    }
+  }
+  const groups = new Map<number, Item[]>();
+  items.forEach((item, index) => groups.set(find(index), [...(groups.get(find(index)) ?? []), item]));
+  return [...groups.values()];
+}
+
+type Candidate = { text: string; start: number; end: number; item: Item; score: number };
+
+/** The sentence most like the rest of the development, preferring leads, English, and both sides named. */
+function centralSentence(development: Development, matcher: TopicMatcher, idf: (term: string) => number): Candidate | undefined {
+  const { items } = development;
+  const hasEnglish = items.some((item) => item.entry.article.language === 'en');
+  let best: Candidate | undefined;
+  for (const item of items) {
+    const { article } = item.entry;
+    if (hasEnglish && article.language !== 'en') continue;
+    const others = items.filter((other) => other !== item);
+    sentenceSpans(article.text, article.language)
+      .slice(0, 8)
+      .forEach((span, position) => {
+        const text = article.text.slice(span.start, span.end);
+        if (text.length < SENTENCE_CHARS.min || text.length > SENTENCE_CHARS.max || text.endsWith('?')) return;
+        const vector = vectorOf(text, idf);
+        const agreement = others.length > 0
+          ? others.reduce((sum, other) => sum + cosine(vector, other.vector), 0) / others.length
+          : cosine(vector, item.vector);
+        const sides = new Set([...matcher.mentions(text).keys()].map((id) => matcher.topic.entities.find((e) => e.id === id)?.side));
+        const bothSides = matcher.topic.sides.every((side) => sides.has(side)) ? 1.3 : 1;
+        const lead = position === 0 ? 1.25 : 1 - position * 0.03;
+        const score = agreement * bothSides * lead;
+        if (!best || score > best.score) best = { text, start: span.start, end: span.end, item, score };
+      });
+  }
+  return best;
+}
+
+const passageAt = (passages: readonly Passage[], offset: number): Passage | undefined =>
+  passages.find((passage) => passage.start <= offset && offset < passage.end) ?? passages[0];
+
+/**
+ * Groups the period's on-topic articles into developments (close dates, similar text), ranks them by
+ * coverage (distinct outlets) × recency (× focus), and states each with one verbatim sentence that
+ * cites every article of the development.
+ */
+export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: Map<string, Cited> } {
+  const { matcher, idf } = request;
+  const items = request.articles.map((entry) => ({
+    entry,
+    vector: vectorOf(`${entry.article.title}\n${entry.article.text}`, idf),
+    day: Math.floor(entry.article.publishedAt.getTime() / DAY_MS),
+  }));
+  const untilDay = Math.floor(request.until.getTime() / DAY_MS);
+  const developments: Development[] = groupDevelopments(items).map((group) => {
+    const day = Math.max(...group.map((item) => item.day));
+    const outlets = new Set(group.map((item) => item.entry.article.outlet)).size;
+    const recency = 2 ** (-Math.max(0, untilDay - day) / request.halfLifeDays);
+    const focus = request.focus ? Math.max(0, ...group.map((item) => request.focus?.get(item.entry.article.id) ?? 0)) : 1;
+    return { items: group, day, score: (1 + Math.log2(outlets)) * (0.25 + recency) * focus };
+  });
+  const ranked = developments.filter((d) => d.score > 0).sort((a, b) => b.score - a.score || b.day - a.day);
+
+  const claims: Claim[] = [];
+  const cited = new Map<string, Cited>();
+  for (const development of ranked) {
+    if (claims.length >= (request.maxPoints ?? MAX_POINTS)) break;
+    const sentence = centralSentence(development, matcher, idf);
+    if (!sentence) continue;
+    const sentenceVector = vectorOf(sentence.text, idf);
+    const citations: string[] = [];
+    const byDate = [...development.items].sort((a, b) => a.day - b.day);
+    for (const item of [sentence.item, ...byDate.filter((other) => other !== sentence.item)]) {
+      const { article, passages } = item.entry;
+      const passage = item === sentence.item
+        ? passageAt(passages, sentence.start)
+        : [...passages].sort((a, b) => cosine(vectorOf(b.text, idf), sentenceVector) - cosine(vectorOf(a.text, idf), sentenceVector))[0];
+      if (!passage) continue;
+      cited.set(passage.id, { passage, article: article satisfies Article });
+      citations.push(passage.id);
+    }
+    claims.push({ text: sentence.text, date: isoDay(sentence.item.entry.article.publishedAt), citations });
+  }
+  return { draft: { claims, composedBy: 'extractive', notices: [] }, cited };
+}

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The folder that holds package.json, data/ and prompts/, wherever the process was started from. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const optionalText = z.string().trim().min(1).optional();
+
+const Env = z.object({
+  /** Where the store and the index live. Relative paths are taken from the working directory. */
+  DATA_DIR: z.string().trim().min(1).default('./.data'),
+  /** sqlite://path or redis://host:port; absent -> sqlite://<DATA_DIR>/briefing.sqlite. */
+  STORE_URL: z
+    .string()
+    .trim()
+    .regex(/^(sqlite|redis|rediss):\/\/.+/, 'expected sqlite://<path> or redis://<host>:<port>')
+    .optional(),
+  /** The bundled sample corpus, loaded into an empty store on first run. */
+  CORPUS_DIR: z.string().trim().min(1).default(resolve(PACKAGE_ROOT, 'data/corpus')),
+  /** One JSON file per topic. */
+  TOPICS_DIR: z.string().trim().min(1).default(resolve(PACKAGE_ROOT, 'data/topics')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Days after which an article's recency boost halves. */
+  RECENCY_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(180),
+  /** The window of a brief when --since is not given: a number of days, e.g. 30d. */
+  BRIEF_DEFAULT_SINCE: z.string().trim().regex(/^\d+d$/, 'expected a number of days such as 30d').default('30d'),
+  /** Files larger than this are refused by ingest, in megabytes. */
+  INGEST_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(10),
+
+  DISCORD_TOKEN: optionalText,
+  /** Only for `register`: the guild to register commands on; absent -> global commands. */
+  DISCORD_GUILD_ID: z.string().trim().regex(/^\d{17,20}$/, 'expected a numeric guild id').optional(),
+  /** REST base URL without /v10, for a REST proxy (or the tests' double). */
+  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How long a follow-up thread remembers its conversation, in minutes. */
+  CONVERSATION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** Commands one member may run per minute before being asked to wait. */
+  USER_COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(6),
+  /** Work on an interaction is abandoned after this many seconds (Discord's token lasts 15 minutes). */
+  INTERACTION_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(840).default(120),
+});
+
+export type Config = z.infer<typeof Env> & { STORE_URL: string; DATA_DIR: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Blank values count as unset, so a copied .env.example with empty lines keeps the defaults. */
+function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== ''),
+  );
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = Env.safeParse(withoutBlanks(env));
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
+  }
+  const dataDir = resolve(result.data.DATA_DIR);
+  return {
+    ...result.data,
+    DATA_DIR: dataDir,
+    STORE_URL: result.data.STORE_URL ?? `sqlite://${resolve(dataDir, 'briefing.sqlite')}`,
+  };
+}
+
+/** Reads ./.env into process.env when it exists; variables already set win. */
+export function loadDotEnv(path = resolve('.env')): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,59 @@
+import type { Article, Passage } from '../model.ts';
+import { wordCount } from '../retrieval/tokenize.ts';
+
+/** Passage size in words: long enough to carry a claim with its context, short enough to cite precisely. */
+export const PASSAGE_MIN_WORDS = 60;
+export const PASSAGE_MAX_WORDS = 200;
+
+type Span = { start: number; end: number; words: number; paragraphStart: boolean };
+
+/** Sentences with offsets into the text, trimmed, and whether each opens a paragraph. */
+export function sentenceSpans(text: string, language = 'en'): Span[] {
+  const segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
+  const spans: Span[] = [];
+  for (const { segment, index } of segmenter.segment(text)) {
+    const leading = segment.length - segment.trimStart().length;
+    const trimmed = segment.trim();
+    if (!trimmed) continue;
+    const before = text.slice(Math.max(0, index - 2), index);
+    spans.push({
+      start: index + leading,
+      end: index + leading + trimmed.length,
+      words: wordCount(trimmed),
+      paragraphStart: index === 0 || /\n\s*$/.test(before) || segment.slice(0, leading).includes('\n'),
+    });
+  }
+  return spans;
+}
+
+/**
+ * Sentence-aligned passages of PASSAGE_MIN_WORDS..PASSAGE_MAX_WORDS words. A passage closes at a
+ * paragraph break once it is long enough, and a short tail joins the passage before it.
+ */
+export function chunkArticle(article: Pick<Article, 'id' | 'text' | 'language'>): Passage[] {
+  const groups: Span[][] = [];
+  let current: Span[] = [];
+  let words = 0;
+  for (const span of sentenceSpans(article.text, article.language)) {
+    const wouldOverflow = words + span.words > PASSAGE_MAX_WORDS;
+    const atBreak = span.paragraphStart && words >= PASSAGE_MIN_WORDS;
+    if (current.length > 0 && (wouldOverflow || atBreak)) {
+      groups.push(current);
+      current = [];
+      words = 0;
+    }
+    current.push(span);
+    words += span.words;
+  }
+  if (current.length > 0) {
+    const previous = groups.at(-1);
+    const previousWords = previous?.reduce((sum, span) => sum + span.words, 0) ?? 0;
+    if (previous && words < PASSAGE_MIN_WORDS && previousWords + words <= PASSAGE_MAX_WORDS * 1.3) previous.push(...current);
+    else groups.push(current);
+  }
+  return groups.map((group, ordinal) => {
+    const start = group[0]?.start ?? 0;
+    const end = group.at(-1)?.end ?? start;
+    return { id: `${article.id}#${ordinal}`, articleId: article.id, ordinal, text: article.text.slice(start, end), start, end };
+  });
+}

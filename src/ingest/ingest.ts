@@ -1,0 +1,45 @@
+import { pathToFileURL } from 'node:url';
+import type { ArticleStore } from '../store/article-store.ts';
+import { contentHash } from './article-id.ts';
+import { chunkArticle } from './chunk.ts';
+import { normalizeArticle } from './normalize.ts';
+import type { ParsedFile } from './read-source-files.ts';
+
+export type IngestEntry = { id: string; title: string; source: string };
+export type IngestSkip = { source: string; item?: string; reason: string };
+export type IngestReport = { added: IngestEntry[]; updated: IngestEntry[]; skipped: IngestSkip[] };
+
+/**
+ * Puts parsed articles into the store. Idempotent: an article whose content hash is unchanged is
+ * skipped as "unchanged", a changed one is updated in place under the same id.
+ */
+export async function ingestParsed(store: ArticleStore, files: readonly ParsedFile[]): Promise<IngestReport> {
+  const report: IngestReport = { added: [], updated: [], skipped: [] };
+  const seen = new Map<string, string>();
+  for (const { path, result } of files) {
+    for (const skip of result.skipped) report.skipped.push({ source: path, ...skip });
+    for (const input of result.articles) {
+      const article = normalizeArticle(input, pathToFileURL(path).href);
+      const entry = { id: article.id, title: article.title, source: path };
+      const firstSource = seen.get(article.id);
+      if (firstSource) {
+        report.skipped.push({ source: path, item: article.title, reason: `same article as in ${firstSource}` });
+        continue;
+      }
+      seen.set(article.id, path);
+      const hash = contentHash([
+        article.title, article.outlet, article.publishedAt.toISOString(), article.language, article.url, article.text,
+        String(article.partial ?? false), (article.basedOn ?? []).join(' '),
+      ]);
+      const existing = await store.get(article.id);
+      if (existing?.contentHash === hash) {
+        report.skipped.push({ source: path, item: article.title, reason: 'unchanged' });
+        continue;
+      }
+      await store.put({ article, passages: chunkArticle(article), contentHash: hash });
+      (existing ? report.updated : report.added).push(entry);
+    }
+  }
+  if (report.added.length + report.updated.length > 0) await store.bumpRevision();
+  return report;
+}

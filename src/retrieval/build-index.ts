@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import type { ArticleStore } from '../store/article-store.ts';
+import type { TopicMatcher } from '../topics/topic-matcher.ts';
+import { buildIndexData, type IndexArticle, type IndexData, type IndexPassage } from './bm25-index.ts';
+import { tokenize } from './tokenize.ts';
+
+/** Bump when tokenizing or scoring changes, so every persisted index is rebuilt once. */
+const INDEX_FORMAT = 'tokenize-v1/bm25-v1/chunk-v1';
+
+/** Changes when the topics change (their rules decide which articles are on-topic) or the format does. */
+export function indexFingerprint(matchers: readonly TopicMatcher[]): string {
+  const topics = JSON.stringify(matchers.map((matcher) => matcher.topic));
+  return createHash('sha256').update(INDEX_FORMAT).update(topics).digest('hex').slice(0, 16);
+}
+
+/** Reads every stored article, tags its topics, and indexes each passage with the title as context. */
+export async function buildIndexFromStore(store: ArticleStore, matchers: readonly TopicMatcher[]): Promise<IndexData> {
+  const articles: IndexArticle[] = [];
+  const passages: IndexPassage[] = [];
+  for await (const { article, passages: stored } of store.all()) {
+    const articleIndex = articles.length;
+    articles.push({
+      id: article.id,
+      publishedAt: article.publishedAt,
+      outlet: article.outlet,
+      language: article.language,
+      topics: matchers.filter((matcher) => matcher.isOnTopic(article)).map((matcher) => matcher.topic.slug),
+    });
+    const titleTokens = tokenize(article.title);
+    for (const passage of stored) {
+      passages.push({ articleIndex, ordinal: passage.ordinal, tokens: [...titleTokens, ...tokenize(passage.text)] });
+    }
+  }
+  return buildIndexData(articles, passages, matchers.map((matcher) => matcher.topic.slug));
+}

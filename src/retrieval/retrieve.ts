@@ -1,0 +1,77 @@
+import type { Hit } from '../model.ts';
+import type { ArticleStore } from '../store/article-store.ts';
+import { toDay } from './bm25-index.ts';
+import type { Bm25Searcher, QueryTerm, Scored, SearchFilter } from './bm25-searcher.ts';
+import { hammingDistance } from './simhash.ts';
+
+export type RetrieveOptions = {
+  k: number;
+  filter?: SearchFilter;
+  /** Recency is measured from here (the end of the requested period, or today). */
+  now: Date;
+  halfLifeDays: number;
+  /** How much a brand-new passage gains over an old one: score × (1 + recencyWeight) at age 0. */
+  recencyWeight?: number;
+};
+
+/** Passages whose SimHashes differ in at most this many of 64 bits are copies of one text. */
+const NEAR_DUPLICATE_BITS = 3;
+/** Each further passage from an article already chosen keeps this share of its score. */
+const SAME_ARTICLE_FACTOR = 0.5;
+const CANDIDATES_PER_RESULT = 4;
+const DEFAULT_RECENCY_WEIGHT = 0.3;
+
+/** Drops wire copies (keeping the better-scored one), then picks greedily with a same-article penalty. */
+export function diversify(searcher: Bm25Searcher, candidates: readonly Scored[], k: number): Scored[] {
+  const { docSimHi, docSimLo, docArticle } = searcher.data;
+  const distinct: Scored[] = [];
+  for (const candidate of candidates) {
+    const copy = distinct.some(
+      (kept) =>
+        hammingDistance(docSimHi[kept.doc]!, docSimLo[kept.doc]!, docSimHi[candidate.doc]!, docSimLo[candidate.doc]!) <= NEAR_DUPLICATE_BITS,
+    );
+    if (!copy) distinct.push(candidate);
+  }
+  const chosen: Scored[] = [];
+  const perArticle = new Map<number, number>();
+  const pool = [...distinct];
+  while (chosen.length < k && pool.length > 0) {
+    let best = 0;
+    let bestScore = -Infinity;
+    pool.forEach((candidate, index) => {
+      const adjusted = candidate.score * SAME_ARTICLE_FACTOR ** (perArticle.get(docArticle[candidate.doc]!) ?? 0);
+      if (adjusted > bestScore) {
+        bestScore = adjusted;
+        best = index;
+      }
+    });
+    const [picked] = pool.splice(best, 1);
+    if (!picked) break;
+    chosen.push(picked);
+    const article = docArticle[picked.doc]!;
+    perArticle.set(article, (perArticle.get(article) ?? 0) + 1);
+  }
+  return chosen;
+}
+
+/** The full path: BM25 with filters and recency, copies collapsed, diversity, then passages from the store. */
+export async function retrieve(deps: { searcher: Bm25Searcher; store: ArticleStore }, terms: readonly QueryTerm[], options: RetrieveOptions): Promise<Hit[]> {
+  const { searcher, store } = deps;
+  const candidates = searcher.search(terms, options.k * CANDIDATES_PER_RESULT, options.filter, {
+    nowDay: toDay(options.now),
+    halfLifeDays: options.halfLifeDays,
+    weight: options.recencyWeight ?? DEFAULT_RECENCY_WEIGHT,
+  });
+  const chosen = diversify(searcher, candidates, options.k);
+  const articleIds = [...new Set(chosen.map((scored) => searcher.data.articleIds[searcher.data.docArticle[scored.doc]!]!))];
+  const stored = new Map((await store.getMany(articleIds)).flatMap((entry) => (entry ? [[entry.article.id, entry] as const] : [])));
+  const hits: Hit[] = [];
+  for (const scored of chosen) {
+    const entry = stored.get(searcher.data.articleIds[searcher.data.docArticle[scored.doc]!]!);
+    const passage = entry?.passages[searcher.data.docOrdinal[scored.doc]!];
+    // A passage missing from the store means the index is older than the store; skip rather than cite it.
+    if (!entry || !passage) continue;
+    hits.push({ passage, article: entry.article, score: scored.score, parts: { lexical: scored.lexical, recency: scored.recency } });
+  }
+  return hits;
+}
