@@ -27,7 +27,7 @@ export type SearchInput = { query: string; k: number; topic?: string | undefined
 /** A brief reads at most this many articles: grouping compares every pair, and older ones rarely make the cut. */
 const MAX_BRIEF_ARTICLES = 300;
 /** When the period is empty, the "latest developments" window reaches this far back from the newest article. */
-const LATEST_WINDOW_DAYS = 30;
+const LATEST_WINDOW_DAYS = 120;
 const ANSWER_HITS = 8;
 
 function findTopic(deps: BriefingDeps, slug: string): Result<{ matcher: TopicMatcher; bit: number }, AppFailure> {

@@ -30,6 +30,8 @@ const Env = z.object({
   INGEST_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(10),
 
   DISCORD_TOKEN: optionalText,
+  /** The application's id (Developer Portal → General Information); absent -> looked up with the token. */
+  DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d{17,20}$/, 'expected a numeric application id').optional(),
   /** Only for `register`: the guild to register commands on; absent -> global commands. */
   DISCORD_GUILD_ID: z.string().trim().regex(/^\d{17,20}$/, 'expected a numeric guild id').optional(),
   /** REST base URL without /v10, for a REST proxy (or the tests' double). */

@@ -1,6 +1,6 @@
 import { sentenceSpans } from '../ingest/chunk.ts';
 import { isoDay, type Hit } from '../model.ts';
-import type { QueryTerm } from '../retrieval/bm25-searcher.ts';
+import type { ConceptTerm } from '../retrieval/query-terms.ts';
 import { tokenize } from '../retrieval/tokenize.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
 
@@ -13,13 +13,31 @@ const MAX_SENTENCES = 3;
 /** A further sentence must score at least this share of the best one. */
 const RUNNER_UP_SHARE = 0.6;
 
-export type AnswerRequest = { question: string; terms: readonly QueryTerm[]; hits: readonly Hit[]; idf: (term: string) => number };
+export type AnswerRequest = { question: string; terms: readonly ConceptTerm[]; hits: readonly Hit[]; idf: (term: string) => number };
 
-/** Share of the question's weight that a text contains; each term counts once, at its own weight. */
-function coverage(text: string, terms: readonly QueryTerm[], idf: (term: string) => number, total: number): number {
+type Concept = { weight: number; terms: string[] };
+
+/** The question's concepts, each weighted by the rarest of the user's own words in it. */
+function conceptsOf(terms: readonly ConceptTerm[], idf: (term: string) => number): Concept[] {
+  const byConcept = new Map<string, Concept>();
+  for (const term of terms) {
+    const concept = byConcept.get(term.concept) ?? { weight: 0, terms: [] };
+    concept.terms.push(term.term);
+    if (term.own) concept.weight = Math.max(concept.weight, idf(term.term));
+    byConcept.set(term.concept, concept);
+  }
+  return [...byConcept.values()].filter((concept) => concept.weight > 0);
+}
+
+/** Share of the question's weight that a text covers; a concept is covered by any of its words. */
+function coverage(text: string, concepts: readonly Concept[]): number {
   const present = new Set(tokenize(text));
   let found = 0;
-  for (const { term, weight } of terms) if (present.has(term)) found += weight * idf(term);
+  let total = 0;
+  for (const concept of concepts) {
+    total += concept.weight;
+    if (concept.terms.some((term) => present.has(term))) found += concept.weight;
+  }
   return total > 0 ? found / total : 0;
 }
 
@@ -28,11 +46,8 @@ function coverage(text: string, terms: readonly QueryTerm[], idf: (term: string)
  * "not found in the sources" notice when no passage covers enough of what was asked.
  */
 export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited: Map<string, Cited> } {
-  const { terms, idf } = request;
-  // Aliases widen the search, but the question's own words decide whether it was answered.
-  const own = terms.filter((term) => term.weight >= 1);
-  const total = own.reduce((sum, { term, weight }) => sum + weight * idf(term), 0);
-  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(`${hit.article.title}\n${hit.passage.text}`, terms, idf, total) }));
+  const concepts = conceptsOf(request.terms, request.idf);
+  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(`${hit.article.title}\n${hit.passage.text}`, concepts) }));
   const answering = judged.filter((entry) => entry.coverage >= ANSWER_MIN_COVERAGE);
   if (answering.length === 0) {
     return { draft: { claims: [], composedBy: 'extractive', notices: ['Not found in the sources: no article we hold answers this question.'] }, cited: new Map() };
@@ -41,7 +56,7 @@ export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited:
   const sentences = answering.flatMap(({ hit, coverage: passageCoverage }) =>
     sentenceSpans(hit.passage.text, hit.article.language).map((span) => {
       const text = hit.passage.text.slice(span.start, span.end);
-      const own = coverage(text, terms, idf, total);
+      const own = coverage(text, concepts);
       return { hit, text, score: own * 0.6 + passageCoverage * 0.4 + hit.score * 1e-3 };
     }),
   );

@@ -12,6 +12,8 @@ const SAME_DEVELOPMENT_DAYS = 3;
 const SAME_DEVELOPMENT_SIMILARITY = 0.2;
 export const MIN_POINTS = 3;
 export const MAX_POINTS = 7;
+/** Weight of a development reported only in languages other than English. */
+const NON_ENGLISH_FACTOR = 0.4;
 /** A point is one sentence a reader can check; longer sentences are passed over. */
 const SENTENCE_CHARS = { min: 50, max: 360 };
 
@@ -96,7 +98,10 @@ export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: M
     const outlets = new Set(group.map((item) => item.entry.article.outlet)).size;
     const recency = 2 ** (-Math.max(0, untilDay - day) / request.halfLifeDays);
     const focus = request.focus ? Math.max(0, ...group.map((item) => request.focus?.get(item.entry.article.id) ?? 0)) : 1;
-    return { items: group, day, score: (1 + Math.log2(outlets)) * (0.25 + recency) * focus };
+    // Readers get English points where English reporting exists; a story told only in Korean or
+    // Chinese still makes the brief when it matters enough, quoted in its own language.
+    const language = group.some((item) => item.entry.article.language === 'en') ? 1 : NON_ENGLISH_FACTOR;
+    return { items: group, day, score: (1 + Math.log2(outlets)) * (0.25 + recency) * focus * language };
   });
   const ranked = developments.filter((d) => d.score > 0).sort((a, b) => b.score - a.score || b.day - a.day);
 
