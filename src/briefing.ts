@@ -6,7 +6,7 @@ import { fail, isoDay, ok, type Brief, type Hit, type Result } from './model.ts'
 import { resolveWindow } from './period.ts';
 import { toDay } from './retrieval/bm25-index.ts';
 import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
-import { queryTerms } from './retrieval/query-terms.ts';
+import { queryTerms, weighTerms } from './retrieval/query-terms.ts';
 import { retrieve } from './retrieval/retrieve.ts';
 import type { ArticleStore } from './store/article-store.ts';
 import type { TopicMatcher } from './topics/topic-matcher.ts';
@@ -22,13 +22,16 @@ export type BriefingDeps = {
 
 export type BriefInput = { topic: string; since?: string | undefined; until?: string | undefined; focus?: string | undefined };
 export type AskInput = { question: string; topic?: string | undefined; context?: string | undefined };
-export type SearchInput = { query: string; k: number; topic?: string | undefined };
+/** expandAliases: false searches the words as typed (the eval's lexical baseline). */
+export type SearchInput = { query: string; k: number; topic?: string | undefined; expandAliases?: boolean };
 
 /** A brief reads at most this many articles: grouping compares every pair, and older ones rarely make the cut. */
 const MAX_BRIEF_ARTICLES = 300;
 /** When the period is empty, the "latest developments" window reaches this far back from the newest article. */
 const LATEST_WINDOW_DAYS = 120;
 const ANSWER_HITS = 8;
+/** Questions are often about the past: recency only breaks near-ties there, unlike in a brief. */
+const QUESTION_RECENCY_WEIGHT = 0.1;
 
 function findTopic(deps: BriefingDeps, slug: string): Result<{ matcher: TopicMatcher; bit: number }, AppFailure> {
   const bit = deps.searcher.data.topicSlugs.indexOf(slug);
@@ -70,7 +73,7 @@ export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promi
 
   let focus: Map<string, number> | undefined;
   if (input.focus?.trim()) {
-    const scored = searcher.search(queryTerms(input.focus, [matcher]), 500, { topicBit: bit, sinceDay: toDay(window.value.since), untilDay: toDay(until) });
+    const scored = searcher.search(weighTerms(queryTerms(input.focus, [matcher]), (term) => searcher.idf(term)), 500, { topicBit: bit, sinceDay: toDay(window.value.since), untilDay: toDay(until) });
     const best = scored[0]?.score ?? 0;
     focus = new Map();
     for (const { doc, score } of scored) {
@@ -103,12 +106,12 @@ export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promi
   if (deps.searcher.data.articleIds.length === 0) return fail({ code: 'no-articles', topic: topic?.matcher.topic.title ?? null });
   const matchers = topic ? [topic.matcher] : deps.matchers;
   // Earlier turns of a conversation sharpen retrieval, but only the question itself decides coverage.
-  const terms = queryTerms(input.question, matchers);
+  const terms = queryTerms(input.question, matchers, true, deps.now());
   const searchTerms = input.context
     ? [...terms, ...queryTerms(input.context, matchers).filter((t) => !terms.some((own) => own.term === t.term)).map((t) => ({ ...t, weight: t.weight * 0.3 }))]
     : terms;
   const now = deps.now();
-  const hits = await retrieve(deps, searchTerms, { k: ANSWER_HITS, filter: { topicBit: topic?.bit }, now, halfLifeDays: deps.halfLifeDays * 4 });
+  const hits = await retrieve(deps, weighTerms(searchTerms, (term) => deps.searcher.idf(term)), { k: ANSWER_HITS, filter: { topicBit: topic?.bit }, now, halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT });
   const { draft, cited } = extractiveAnswer({ question: input.question, terms, hits, idf: (term) => deps.searcher.idf(term) });
   return ok(toBrief(draft, cited, { topic: topic?.matcher.topic.slug ?? null, period: { since: null, until: isoDay(now) }, question: input.question }));
 }
@@ -123,7 +126,8 @@ export async function searchPassages(deps: BriefingDeps, input: SearchInput): Pr
     bit = found.value.bit;
     matchers = [found.value.matcher];
   }
-  return ok(await retrieve(deps, queryTerms(input.query, matchers), { k: input.k, filter: { topicBit: bit }, now: deps.now(), halfLifeDays: deps.halfLifeDays * 4 }));
+  const terms = queryTerms(input.query, matchers, input.expandAliases ?? true, deps.now());
+  return ok(await retrieve(deps, weighTerms(terms, (term) => deps.searcher.idf(term)), { k: input.k, filter: { topicBit: bit }, now: deps.now(), halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT }));
 }
 
 export type SourcesOverview = { articles: number; outlets: { outlet: string; articles: number; newest: string }[] };

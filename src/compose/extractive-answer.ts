@@ -8,35 +8,35 @@ import type { Claim, Cited, Draft } from './draft.ts';
  * Below this share of the question's weight (IDF-weighted, aliases counted at their lower weight)
  * found in one passage with its title, the sources do not answer it and we say so instead of guessing.
  */
-export const ANSWER_MIN_COVERAGE = 0.55;
+export const ANSWER_MIN_COVERAGE = 0.65;
 const MAX_SENTENCES = 3;
 /** A further sentence must score at least this share of the best one. */
 const RUNNER_UP_SHARE = 0.6;
 
 export type AnswerRequest = { question: string; terms: readonly ConceptTerm[]; hits: readonly Hit[]; idf: (term: string) => number };
 
-type Concept = { weight: number; terms: string[] };
+type Concept = { weight: number; terms: { term: string; credit: number }[] };
 
-/** The question's concepts, each weighted by the rarest of the user's own words in it. */
+/** The question's concepts, each weighted by the rarest of the user's own words in it (years count double). */
 function conceptsOf(terms: readonly ConceptTerm[], idf: (term: string) => number): Concept[] {
   const byConcept = new Map<string, Concept>();
   for (const term of terms) {
     const concept = byConcept.get(term.concept) ?? { weight: 0, terms: [] };
-    concept.terms.push(term.term);
-    if (term.own) concept.weight = Math.max(concept.weight, idf(term.term));
+    concept.terms.push({ term: term.term, credit: term.credit });
+    if (term.own) concept.weight = Math.max(concept.weight, idf(term.term) * term.weight);
     byConcept.set(term.concept, concept);
   }
   return [...byConcept.values()].filter((concept) => concept.weight > 0);
 }
 
-/** Share of the question's weight that a text covers; a concept is covered by any of its words. */
+/** Share of the question's weight that a text covers; a concept is covered by its best word present. */
 function coverage(text: string, concepts: readonly Concept[]): number {
   const present = new Set(tokenize(text));
   let found = 0;
   let total = 0;
   for (const concept of concepts) {
     total += concept.weight;
-    if (concept.terms.some((term) => present.has(term))) found += concept.weight;
+    found += concept.weight * Math.max(0, ...concept.terms.filter(({ term }) => present.has(term)).map(({ credit }) => credit));
   }
   return total > 0 ? found / total : 0;
 }

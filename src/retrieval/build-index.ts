@@ -5,7 +5,7 @@ import { buildIndexData, type IndexArticle, type IndexData, type IndexPassage } 
 import { tokenize } from './tokenize.ts';
 
 /** Bump when tokenizing or scoring changes, so every persisted index is rebuilt once. */
-const INDEX_FORMAT = 'tokenize-v1/bm25-v1/chunk-v1';
+const INDEX_FORMAT = 'tokenize-v3/bm25-v1/chunk-v1/dates-v1';
 
 /** Changes when the topics change (their rules decide which articles are on-topic) or the format does. */
 export function indexFingerprint(matchers: readonly TopicMatcher[]): string {
@@ -26,7 +26,9 @@ export async function buildIndexFromStore(store: ArticleStore, matchers: readonl
       language: article.language,
       topics: matchers.filter((matcher) => matcher.isOnTopic(article)).map((matcher) => matcher.topic.slug),
     });
-    const titleTokens = tokenize(article.title);
+    // The title gives every passage its context; the year and month let "in 2019" or "last june" match.
+    const month = article.publishedAt.toLocaleString('en', { month: 'long', timeZone: 'UTC' });
+    const titleTokens = [...tokenize(article.title), ...tokenize(`${article.publishedAt.getUTCFullYear()} ${month}`)];
     for (const passage of stored) {
       passages.push({ articleIndex, ordinal: passage.ordinal, tokens: [...titleTokens, ...tokenize(passage.text)] });
     }

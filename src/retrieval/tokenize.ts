@@ -1,3 +1,5 @@
+import { stemmer } from 'stemmer';
+
 /**
  * Words for the index and for queries — the same function for both, so they always agree.
  *
@@ -14,21 +16,14 @@ const STOPWORDS = new Set(
   `a an and are as at be been but by for from had has have he her his i if in into is it its me my no not of on or our
   she so than that the their them then there these they this those to was we were what when where which while who whom
   why will with would you your do does did can could should may might about after before also over under up out off
-  said says say just more most other some such only own same very s t via per upon any all both each few`
+  said says say just more most other some such only own same very s t via per upon any all both each few
+  how many much tell happen happened happening know anything something`
     .split(/\s+/)
     .filter(Boolean),
 );
 
-/** Harman's S-stemmer: plural and singular index alike, and nothing more aggressive. */
-function stem(word: string): string {
-  if (word.length <= 3 || /^\d/.test(word)) return word;
-  if (word.endsWith('ies') && !word.endsWith('eies') && !word.endsWith('aies')) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('es') && !word.endsWith('aes') && !word.endsWith('ees') && !word.endsWith('oes')) {
-    return /(?:ss|sh|ch|x|z)es$/.test(word) ? word.slice(0, -2) : word.slice(0, -1);
-  }
-  if (word.endsWith('s') && !/(?:us|ss|is)$/.test(word)) return word.slice(0, -1);
-  return word;
-}
+/** Porter's stemmer: "visited", "visits" and "visit" index alike; numbers are left alone. */
+const stem = (word: string): string => (/^\d/.test(word) ? word : stemmer(word));
 
 function pushCjk(run: string, out: string[]): void {
   for (const segment of segmenter.segment(run)) {

@@ -1,0 +1,221 @@
+import type { SourcesOverview } from '../briefing.ts';
+import type { Brief, Source } from '../model.ts';
+
+/** Plain objects of Discord's API shape, so this file needs nothing from discord.js. */
+export type EmbedField = { name: string; value: string; inline?: boolean };
+export type Embed = { title?: string; description?: string; color?: number; fields?: EmbedField[]; footer?: { text: string } };
+/** Bot output never pings: user-supplied and source text may contain `@everyone` or `<@id>`. */
+export type NoMentions = { parse: [] };
+export type DiscordMessage = { content?: string; embeds: Embed[]; allowedMentions: NoMentions };
+
+/** Discord's limits (UTF-16 code units), as checked by @discordjs/builders and the API. */
+export const LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  /** Across every embed of one message. */
+  total: 6000,
+  embedsPerMessage: 10,
+} as const;
+
+const NO_MENTIONS = (): NoMentions => ({ parse: [] });
+const COLOR = 0x2b6cb0;
+/** One point or source line never takes more than this, so one long sentence cannot crowd out the rest. */
+const MAX_POINT_CHARS = 700;
+const MAX_SOURCE_TITLE_CHARS = 150;
+const MAX_EXCERPT_CHARS = 220;
+const NOT_FOUND = 'Not found in the sources: no article we hold answers this.';
+
+/** Collapses whitespace and cuts at `max` characters with an ellipsis. */
+export function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+/**
+ * Makes untrusted text (titles, outlets, passages, questions) render literally: markdown, masked links
+ * (`[x](http://evil)`), autolinks, mentions and headings at the start of a line are all defused.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\*_~`|[\]()<>]/g, (char) => `\\${char}`)
+    .replace(/:\/\//g, '\\://') // `https://…` in a title would otherwise become a live link
+    .replace(/@/g, '@\u200b') // `@everyone` and `@here` stay visible but inert even without allowedMentions
+    .replace(/^([#>-])/gm, '\\$1');
+}
+
+/** Only http(s) URLs become links; parentheses are encoded so they cannot close the link early. */
+export function safeUrl(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+const citation = (n: number, byNumber: ReadonlyMap<number, Source>): string => {
+  const url = byNumber.get(n) && safeUrl(byNumber.get(n)!.url);
+  return url ? `[[${n}]](${url})` : `\\[${n}\\]`;
+};
+
+const sourceLine = (source: Source): string => {
+  const title = escapeMarkdown(clip(source.title, MAX_SOURCE_TITLE_CHARS));
+  const url = safeUrl(source.url);
+  return `**${source.n}.** ${url ? `[${title}](${url})` : title} — ${escapeMarkdown(clip(source.outlet, 80))}, ${escapeMarkdown(source.publishedAt)}`;
+};
+
+/** Adds lines while they fit in `max`; reports how many were left out. */
+function fitLines(lines: readonly string[], max: number, more: (left: number) => string): string {
+  const kept: string[] = [];
+  let used = 0;
+  for (const [index, line] of lines.entries()) {
+    const tail = index < lines.length - 1 ? more(lines.length - index - 1).length + 1 : 0;
+    if (used + line.length + 1 + tail > max) {
+      kept.push(more(lines.length - index));
+      break;
+    }
+    kept.push(line);
+    used += line.length + 1;
+  }
+  return kept.join('\n').slice(0, max);
+}
+
+/** Packs lines into fields of at most 1024 characters, within `budget` characters of names and values in all. */
+function sourceFields(lines: readonly string[], budget: number): EmbedField[] {
+  const fields: EmbedField[] = [];
+  let value = '';
+  let spent = 0;
+  const nameFor = () => (fields.length === 0 ? 'Sources' : 'Sources (continued)');
+  const flush = () => {
+    if (!value) return;
+    fields.push({ name: nameFor(), value });
+    spent += nameFor().length + value.length;
+    value = '';
+  };
+  const moreText = (left: number) => `…and ${left} more: press **Sources** for the full list.`;
+  for (const [index, line] of lines.entries()) {
+    const left = lines.length - index;
+    const reserve = 'Sources (continued)'.length + moreText(left).length + 1;
+    const next = value ? `${value}\n${line}` : line;
+    if (spent + 'Sources (continued)'.length + next.length + reserve > budget || fields.length >= LIMITS.fields - 1) {
+      const note = value ? `${value}\n${moreText(left)}` : moreText(left);
+      if (note.length <= LIMITS.fieldValue && spent + nameFor().length + note.length <= budget) value = note;
+      else if (spent + nameFor().length + moreText(left).length <= budget) {
+        flush();
+        value = moreText(left);
+      }
+      break;
+    }
+    if (next.length > LIMITS.fieldValue) {
+      flush();
+      value = line;
+    } else value = next;
+  }
+  flush();
+  return fields;
+}
+
+export type BriefRenderOptions = {
+  /** The topic's display title, e.g. "China–DPRK relations"; defaults to the slug. */
+  topicTitle?: string | undefined;
+  /** Shown in the footer when the brief was written by a model. */
+  model?: string | undefined;
+};
+
+export function briefTitle(brief: Brief, options: BriefRenderOptions = {}): string {
+  if (brief.question !== undefined) return clip(`Q: ${brief.question}`, LIMITS.title);
+  const period = brief.period.since ? `${brief.period.since} to ${brief.period.until}` : `up to ${brief.period.until}`;
+  const topic = options.topicTitle ?? brief.topic ?? 'Brief';
+  return `${clip(topic, LIMITS.title - period.length - 2)}: ${period}`;
+}
+
+/**
+ * A brief or an answer as one embed: numbered points ending in citation links, the sources (title — outlet,
+ * date) in fields, and a footer with how it was written and what it knows up to. Fits Discord's limits by
+ * cutting long points and leaving trailing sources to the Sources button.
+ */
+export function briefMessage(brief: Brief, options: BriefRenderOptions = {}): DiscordMessage {
+  const title = escapeMarkdown(briefTitle(brief, options)).slice(0, LIMITS.title);
+  const mode = brief.mode === 'extractive' ? 'offline extractive' : (options.model ?? 'LLM');
+  const footer = clip(`${mode}${brief.asOf ? ` · as of ${brief.asOf}` : ''}`, LIMITS.footer);
+  const byNumber = new Map(brief.sources.map((source) => [source.n, source]));
+
+  const notices = [...brief.notices];
+  if (brief.points.length === 0 && !notices.some((notice) => /not found/i.test(notice))) notices.push(NOT_FOUND);
+  const lines = [
+    ...notices.map((notice) => `*${escapeMarkdown(clip(notice, MAX_POINT_CHARS))}*`),
+    ...(notices.length > 0 && brief.points.length > 0 ? [''] : []),
+    ...brief.points.map((point, index) => {
+      const date = point.date ? `**${escapeMarkdown(point.date)}** — ` : '';
+      return `${index + 1}. ${date}${escapeMarkdown(clip(point.text, MAX_POINT_CHARS))} ${point.citations.map((n) => citation(n, byNumber)).join('')}`;
+    }),
+  ];
+  const sources = brief.sources.map(sourceLine);
+  const fixed = title.length + footer.length;
+  // Points come first; sources get what is left, and at least a few lines when there are any.
+  const sourcesReserve = Math.min(sources.join('\n').length + 100, 1500);
+  const description = fitLines(lines, Math.min(LIMITS.description, LIMITS.total - fixed - sourcesReserve), (left) => `*…and ${left} more.*`);
+  const fields = sourceFields(sources, LIMITS.total - fixed - description.length);
+  const embed: Embed = { title, description, color: COLOR, footer: { text: footer }, ...(fields.length > 0 ? { fields } : {}) };
+  return { embeds: [embed], allowedMentions: NO_MENTIONS() };
+}
+
+/** Splits lines into embeds of at most `perEmbed` characters, and embeds into messages within Discord's totals. */
+function paginate(title: string, lines: readonly string[], footer: string | undefined, perEmbed = 3800): DiscordMessage[] {
+  const descriptions: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    const clipped = line.slice(0, perEmbed);
+    if (current && current.length + 1 + clipped.length > perEmbed) {
+      descriptions.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${clipped}` : clipped;
+  }
+  if (current || descriptions.length === 0) descriptions.push(current || '(none)');
+
+  const messages: DiscordMessage[] = [];
+  let embeds: Embed[] = [];
+  let total = 0;
+  descriptions.forEach((description, index) => {
+    const embed: Embed = { description, color: COLOR };
+    if (index === 0) embed.title = title;
+    if (index === descriptions.length - 1 && footer) embed.footer = { text: footer };
+    const size = description.length + (embed.title?.length ?? 0) + (embed.footer?.text.length ?? 0);
+    if (embeds.length > 0 && (total + size > LIMITS.total || embeds.length >= LIMITS.embedsPerMessage)) {
+      messages.push({ embeds, allowedMentions: NO_MENTIONS() });
+      embeds = [];
+      total = 0;
+    }
+    embeds.push(embed);
+    total += size;
+  });
+  messages.push({ embeds, allowedMentions: NO_MENTIONS() });
+  return messages;
+}
+
+/** Every source of a brief with the passage it rests on; one or more messages (the first is the reply). */
+export function sourcesList(brief: Brief, options: BriefRenderOptions = {}): DiscordMessage[] {
+  const lines = brief.sources.map((source) => {
+    const excerpt = escapeMarkdown(clip(source.passage, MAX_EXCERPT_CHARS));
+    return `${sourceLine(source)}\n> ${excerpt}`;
+  });
+  const title = escapeMarkdown(clip(`Sources: ${briefTitle(brief, options)}`, 200));
+  return paginate(title, lines.length > 0 ? lines : ['This brief cites no sources.'], `${brief.sources.length} sources`);
+}
+
+/** `/sources`: what the store holds, per outlet. */
+export function sourcesOverviewMessage(overview: SourcesOverview): DiscordMessage[] {
+  const lines = overview.outlets.map(
+    (entry) => `**${escapeMarkdown(clip(entry.outlet, 100))}** — ${entry.articles} article${entry.articles === 1 ? '' : 's'}, newest ${entry.newest}`,
+  );
+  const footer = `${overview.articles} articles from ${overview.outlets.length} outlets`;
+  return paginate('Sources in the store', lines.length > 0 ? lines : ['The store holds no articles yet.'], footer);
+}
+
+/** A short plain message (failures, confirmations). Content is at most 2000 characters. */
+export function textMessage(content: string): DiscordMessage & { content: string } {
+  return { content: content.slice(0, 2000), embeds: [], allowedMentions: NO_MENTIONS() };
+}
