@@ -9,7 +9,8 @@ import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
 import { queryTerms, weighTerms } from './retrieval/query-terms.ts';
 import { retrieve } from './retrieval/retrieve.ts';
 import type { ArticleStore } from './store/article-store.ts';
-import type { TopicMatcher } from './topics/topic-matcher.ts';
+import { entityTerms, type TopicMatcher } from './topics/topic-matcher.ts';
+import { tokenize } from './retrieval/tokenize.ts';
 
 export type BriefingDeps = {
   searcher: Bm25Searcher;
@@ -112,7 +113,8 @@ export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promi
     : terms;
   const now = deps.now();
   const hits = await retrieve(deps, weighTerms(searchTerms, (term) => deps.searcher.idf(term)), { k: ANSWER_HITS, filter: { topicBit: topic?.bit }, now, halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT });
-  const { draft, cited } = extractiveAnswer({ question: input.question, terms, hits, idf: (term) => deps.searcher.idf(term) });
+  const termsOf = (text: string) => new Set([...tokenize(text), ...entityTerms(deps.matchers, text)]);
+  const { draft, cited } = extractiveAnswer({ question: input.question, terms, hits, idf: (term) => deps.searcher.idf(term), termsOf });
   return ok(toBrief(draft, cited, { topic: topic?.matcher.topic.slug ?? null, period: { since: null, until: isoDay(now) }, question: input.question }));
 }
 

@@ -1,7 +1,6 @@
 import { sentenceSpans } from '../ingest/chunk.ts';
 import { isoDay, type Hit } from '../model.ts';
 import type { ConceptTerm } from '../retrieval/query-terms.ts';
-import { tokenize } from '../retrieval/tokenize.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
 
 /**
@@ -13,7 +12,14 @@ const MAX_SENTENCES = 3;
 /** A further sentence must score at least this share of the best one. */
 const RUNNER_UP_SHARE = 0.6;
 
-export type AnswerRequest = { question: string; terms: readonly ConceptTerm[]; hits: readonly Hit[]; idf: (term: string) => number };
+export type AnswerRequest = {
+  question: string;
+  terms: readonly ConceptTerm[];
+  hits: readonly Hit[];
+  idf: (term: string) => number;
+  /** The index terms of a text (words and entity terms), as the index saw them. */
+  termsOf: (text: string) => ReadonlySet<string>;
+};
 
 type Concept = { weight: number; terms: { term: string; credit: number }[] };
 
@@ -30,8 +36,7 @@ function conceptsOf(terms: readonly ConceptTerm[], idf: (term: string) => number
 }
 
 /** Share of the question's weight that a text covers; a concept is covered by its best word present. */
-function coverage(text: string, concepts: readonly Concept[]): number {
-  const present = new Set(tokenize(text));
+function coverage(present: ReadonlySet<string>, concepts: readonly Concept[]): number {
   let found = 0;
   let total = 0;
   for (const concept of concepts) {
@@ -47,7 +52,7 @@ function coverage(text: string, concepts: readonly Concept[]): number {
  */
 export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited: Map<string, Cited> } {
   const concepts = conceptsOf(request.terms, request.idf);
-  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(`${hit.article.title}\n${hit.passage.text}`, concepts) }));
+  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(request.termsOf(`${hit.article.title}\n${hit.passage.text}`), concepts) }));
   const answering = judged.filter((entry) => entry.coverage >= ANSWER_MIN_COVERAGE);
   if (answering.length === 0) {
     return { draft: { claims: [], composedBy: 'extractive', notices: ['Not found in the sources: no article we hold answers this question.'] }, cited: new Map() };
@@ -56,7 +61,7 @@ export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited:
   const sentences = answering.flatMap(({ hit, coverage: passageCoverage }) =>
     sentenceSpans(hit.passage.text, hit.article.language).map((span) => {
       const text = hit.passage.text.slice(span.start, span.end);
-      const own = coverage(text, concepts);
+      const own = coverage(request.termsOf(text), concepts);
       return { hit, text, score: own * 0.6 + passageCoverage * 0.4 + hit.score * 1e-3 };
     }),
   );

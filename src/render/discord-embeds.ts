@@ -47,12 +47,26 @@ export function escapeMarkdown(text: string): string {
     .replace(/^([#>-])/gm, '\\$1');
 }
 
+/** Escaped text cut to `max` characters without splitting an escape sequence. */
+export function escapedClip(text: string, max: number): string {
+  let room = max;
+  for (;;) {
+    const escaped = escapeMarkdown(clip(text, room));
+    if (escaped.length <= max || room <= 1) return escaped.slice(0, max);
+    room -= Math.max(1, escaped.length - max);
+  }
+}
+
+/** Longer URLs are shown unlinked: one would eat a quarter of a field. */
+const MAX_URL_CHARS = 512;
+
 /** Only http(s) URLs become links; parentheses are encoded so they cannot close the link early. */
 export function safeUrl(url: string): string | undefined {
   if (!URL.canParse(url)) return undefined;
   const parsed = new URL(url);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  const href = parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return href.length <= MAX_URL_CHARS ? href : undefined;
 }
 
 const citation = (n: number, byNumber: ReadonlyMap<number, Source>): string => {
@@ -66,55 +80,39 @@ const sourceLine = (source: Source): string => {
   return `**${source.n}.** ${url ? `[${title}](${url})` : title} — ${escapeMarkdown(clip(source.outlet, 80))}, ${escapeMarkdown(source.publishedAt)}`;
 };
 
-/** Adds lines while they fit in `max`; reports how many were left out. */
+/** As many leading lines as fit in `max` characters, then a note on how many were left out. */
 function fitLines(lines: readonly string[], max: number, more: (left: number) => string): string {
-  const kept: string[] = [];
-  let used = 0;
-  for (const [index, line] of lines.entries()) {
-    const tail = index < lines.length - 1 ? more(lines.length - index - 1).length + 1 : 0;
-    if (used + line.length + 1 + tail > max) {
-      kept.push(more(lines.length - index));
-      break;
-    }
-    kept.push(line);
-    used += line.length + 1;
-  }
-  return kept.join('\n').slice(0, max);
+  const size = (count: number) => lines.slice(0, count).join('\n').length;
+  let kept = 0;
+  while (kept < lines.length && size(kept + 1) <= max) kept++;
+  // Give back lines until the "…and N more" note fits as well.
+  while (kept < lines.length && kept > 0 && size(kept) + 1 + more(lines.length - kept).length > max) kept--;
+  const text = [...lines.slice(0, kept), ...(kept < lines.length ? [more(lines.length - kept)] : [])].join('\n');
+  return text.slice(0, max);
 }
 
-/** Packs lines into fields of at most 1024 characters, within `budget` characters of names and values in all. */
-function sourceFields(lines: readonly string[], budget: number): EmbedField[] {
-  const fields: EmbedField[] = [];
-  let value = '';
-  let spent = 0;
-  const nameFor = () => (fields.length === 0 ? 'Sources' : 'Sources (continued)');
-  const flush = () => {
-    if (!value) return;
-    fields.push({ name: nameFor(), value });
-    spent += nameFor().length + value.length;
-    value = '';
-  };
-  const moreText = (left: number) => `…and ${left} more: press **Sources** for the full list.`;
-  for (const [index, line] of lines.entries()) {
-    const left = lines.length - index;
-    const reserve = 'Sources (continued)'.length + moreText(left).length + 1;
-    const next = value ? `${value}\n${line}` : line;
-    if (spent + 'Sources (continued)'.length + next.length + reserve > budget || fields.length >= LIMITS.fields - 1) {
-      const note = value ? `${value}\n${moreText(left)}` : moreText(left);
-      if (note.length <= LIMITS.fieldValue && spent + nameFor().length + note.length <= budget) value = note;
-      else if (spent + nameFor().length + moreText(left).length <= budget) {
-        flush();
-        value = moreText(left);
-      }
-      break;
-    }
-    if (next.length > LIMITS.fieldValue) {
-      flush();
-      value = line;
-    } else value = next;
+/** Greedily packs lines into fields of at most 1024 characters. */
+function packFields(lines: readonly string[]): EmbedField[] {
+  const values: string[] = [];
+  for (const line of lines) {
+    const last = values.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= LIMITS.fieldValue) values[values.length - 1] = `${last}\n${line}`;
+    else values.push(line.slice(0, LIMITS.fieldValue));
   }
-  flush();
-  return fields;
+  return values.map((value, index) => ({ name: index === 0 ? 'Sources' : 'Sources (continued)', value }));
+}
+
+const fieldsSize = (fields: readonly EmbedField[]) => fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+
+/** As many leading sources as fit in `budget` characters and 25 fields; the rest become "…and N more". */
+function sourceFields(lines: readonly string[], budget: number): EmbedField[] {
+  for (let kept = lines.length; kept >= 0; kept--) {
+    const left = lines.length - kept;
+    const more = left > 0 ? [`…and ${left} more: press **Sources** for the full list.`] : [];
+    const fields = packFields([...lines.slice(0, kept), ...more]);
+    if (fields.length <= LIMITS.fields && fieldsSize(fields) <= budget) return fields;
+  }
+  return [];
 }
 
 export type BriefRenderOptions = {
@@ -137,7 +135,7 @@ export function briefTitle(brief: Brief, options: BriefRenderOptions = {}): stri
  * cutting long points and leaving trailing sources to the Sources button.
  */
 export function briefMessage(brief: Brief, options: BriefRenderOptions = {}): DiscordMessage {
-  const title = escapeMarkdown(briefTitle(brief, options)).slice(0, LIMITS.title);
+  const title = escapedClip(briefTitle(brief, options), LIMITS.title);
   const mode = brief.mode === 'extractive' ? 'offline extractive' : (options.model ?? 'LLM');
   const footer = clip(`${mode}${brief.asOf ? ` · as of ${brief.asOf}` : ''}`, LIMITS.footer);
   const byNumber = new Map(brief.sources.map((source) => [source.n, source]));
@@ -202,7 +200,7 @@ export function sourcesList(brief: Brief, options: BriefRenderOptions = {}): Dis
     const excerpt = escapeMarkdown(clip(source.passage, MAX_EXCERPT_CHARS));
     return `${sourceLine(source)}\n> ${excerpt}`;
   });
-  const title = escapeMarkdown(clip(`Sources: ${briefTitle(brief, options)}`, 200));
+  const title = escapedClip(`Sources: ${briefTitle(brief, options)}`, LIMITS.title);
   return paginate(title, lines.length > 0 ? lines : ['This brief cites no sources.'], `${brief.sources.length} sources`);
 }
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ArticleStore } from '../store/article-store.ts';
-import type { TopicMatcher } from '../topics/topic-matcher.ts';
+import { entityTerms, type TopicMatcher } from '../topics/topic-matcher.ts';
 import { buildIndexData, type IndexArticle, type IndexData, type IndexPassage } from './bm25-index.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Bump when tokenizing or scoring changes, so every persisted index is rebuilt once. */
-const INDEX_FORMAT = 'tokenize-v3/bm25-v1/chunk-v1/dates-v1';
+const INDEX_FORMAT = 'tokenize-v3/bm25-v1/chunk-v1/dates-v1/entities-v2';
 
 /** Changes when the topics change (their rules decide which articles are on-topic) or the format does. */
 export function indexFingerprint(matchers: readonly TopicMatcher[]): string {
@@ -30,7 +30,11 @@ export async function buildIndexFromStore(store: ArticleStore, matchers: readonl
     const month = article.publishedAt.toLocaleString('en', { month: 'long', timeZone: 'UTC' });
     const titleTokens = [...tokenize(article.title), ...tokenize(`${article.publishedAt.getUTCFullYear()} ${month}`)];
     for (const passage of stored) {
-      passages.push({ articleIndex, ordinal: passage.ordinal, tokens: [...titleTokens, ...tokenize(passage.text)] });
+      passages.push({
+        articleIndex,
+        ordinal: passage.ordinal,
+        tokens: [...titleTokens, ...tokenize(passage.text), ...entityTerms(matchers, `${article.title}\n${passage.text}`)],
+      });
     }
   }
   return buildIndexData(articles, passages, matchers.map((matcher) => matcher.topic.slug));

@@ -1,15 +1,14 @@
-import type { TopicMatcher } from '../topics/topic-matcher.ts';
+import { entityTerm, type TopicMatcher } from '../topics/topic-matcher.ts';
 import type { QueryTerm } from './bm25-searcher.ts';
-import { synonymsOf } from './synonyms.ts';
+import { isHeadWord, synonymsOf } from './synonyms.ts';
 import { tokenize } from './tokenize.ts';
 
-/** Alias terms count for less than the user's own words: they widen recall without taking over. */
-export const ALIAS_WEIGHT = 0.4;
 /** Synonyms count for less still: a paraphrase is weaker evidence than the user's own word. */
 export const SYNONYM_WEIGHT = 0.3;
 const SYNONYM_CREDIT = 0.6;
 
 /** A year in a question ("in 2019") is usually the sharpest constraint it has. */
+const CJK = /[\p{Script=Han}\p{Script=Hangul}]/u;
 const YEAR = /^(?:19|20)\d\d$/;
 const YEAR_WEIGHT = 2;
 
@@ -29,13 +28,14 @@ export type ConceptTerm = QueryTerm & {
   own: boolean;
   /** How much of its concept a text covers by containing this word: a synonym is weaker evidence. */
   credit: number;
+  /** The word in another language: it searches with the full weight of the word it translates. */
+  translation?: boolean;
 };
 
 /**
- * The user's words (weight 1, each once) plus, for every entity the query names in any language,
- * the words of its other aliases: 시진핑 평양 brings in "xi", "jinping" and "pyongyang". The user's
- * words that name an entity share its concept with the alias words, so an English passage saying
- * "Xi" covers a question that says 시진핑.
+ * The user's words (weight 1, each once), their synonyms, and for every entity the query names in
+ * any language, the entity's index term: 시진핑 평양 becomes ~xi-jinping and ~dprk, which English
+ * articles carry too. Words that named an entity join the entity's concept for coverage.
  */
 export function queryTerms(text: string, matchers: readonly TopicMatcher[], expandAliases = true, now?: Date): ConceptTerm[] {
   const own = [...new Set([...tokenize(text), ...relativeYears(text, now)])];
@@ -46,36 +46,47 @@ export function queryTerms(text: string, matchers: readonly TopicMatcher[], expa
     for (const synonym of synonymsOf(term)) {
       if (seen.has(synonym)) continue;
       seen.add(synonym);
-      terms.push({ term: synonym, weight: SYNONYM_WEIGHT, concept: term, own: false, credit: SYNONYM_CREDIT });
+      // The group's head word in another script is the translation: as good as the word itself.
+      const translation = CJK.test(term) !== CJK.test(synonym) && isHeadWord(synonym);
+      terms.push(
+        translation
+          ? { term: synonym, weight: 1, concept: term, own: false, credit: 1, translation }
+          : { term: synonym, weight: SYNONYM_WEIGHT, concept: term, own: false, credit: SYNONYM_CREDIT },
+      );
     }
   }
   for (const matcher of matchers) {
     for (const entity of matcher.entitiesIn(text)) {
       const concept = `entity:${entity.id}`;
-      const aliasTerms = new Set(entity.aliases.flatMap((alias) => tokenize(alias)));
-      for (const term of terms) if (term.own && term.concept === term.term && aliasTerms.has(term.term)) term.concept = concept;
-      for (const term of aliasTerms) {
-        if (seen.has(term)) continue;
-        seen.add(term);
-        terms.push({ term, weight: ALIAS_WEIGHT, concept, own: false, credit: 1 });
+      if (terms.some((term) => term.concept === concept)) continue;
+      const aliasWords = new Set(entity.aliases.flatMap((alias) => tokenize(alias)));
+      for (const term of terms) {
+        if (term.own && term.concept === term.term && aliasWords.has(term.term)) {
+          term.concept = concept;
+          // A Korean or Chinese name searches only through the entity term, or articles in that
+          // language would score twice for one name; English words keep their own weight.
+          if (CJK.test(term.term)) term.weight = 0;
+        }
       }
+      terms.push({ term: entityTerm(entity.id), weight: 1, concept, own: true, credit: 1 });
     }
   }
   return terms;
 }
 
 /**
- * Search weights: an alias or synonym never outweighs the user's word it stands for. Without the cap,
- * an English "north korea" would pull in the rare (so heavily weighted) 북한 and rank Korean
- * articles above the English ones that answer the question.
+ * Search weights: a synonym never outweighs the user's word it stands for (a rare synonym would
+ * otherwise take over the query), and words that only named an entity search through its term.
  */
 export function weighTerms(terms: readonly ConceptTerm[], idf: (term: string) => number): QueryTerm[] {
   const ownIdf = new Map<string, number>();
   for (const term of terms) if (term.own) ownIdf.set(term.concept, Math.max(ownIdf.get(term.concept) ?? 0, idf(term.term)));
-  return terms.map((term) => {
+  return terms.filter((term) => term.weight > 0).map((term) => {
     if (term.own) return { term: term.term, weight: term.weight };
     const cap = ownIdf.get(term.concept) ?? 0;
     const own = idf(term.term);
-    return { term: term.term, weight: own > 0 && cap > 0 ? term.weight * Math.min(1, cap / own) : term.weight };
+    if (own <= 0 || cap <= 0) return { term: term.term, weight: term.weight };
+    // A translation scores what the translated word would (방문 is rare, "visit" common); a synonym at most that.
+    return { term: term.term, weight: term.weight * (term.translation ? cap / own : Math.min(1, cap / own)) };
   });
 }

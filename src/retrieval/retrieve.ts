@@ -17,8 +17,8 @@ export type RetrieveOptions = {
 /** Passages whose SimHashes differ in at most this many of 64 bits are copies of one text. */
 const NEAR_DUPLICATE_BITS = 3;
 /** Each further passage from an article already chosen keeps this share of its score. */
-const SAME_ARTICLE_FACTOR = 0.5;
-const CANDIDATES_PER_RESULT = 4;
+const SAME_ARTICLE_FACTOR = 0.3;
+const CANDIDATES_PER_RESULT = 6;
 const DEFAULT_RECENCY_WEIGHT = 0.3;
 
 /** Drops wire copies (keeping the better-scored one), then picks greedily with a same-article penalty. */

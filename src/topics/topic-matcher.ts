@@ -39,6 +39,20 @@ export type TopicMatcher = {
   entitiesIn(text: string): Entity[];
 };
 
+/** The index term that stands for an entity, whatever alias or language the text used. */
+export const entityTerm = (entityId: string) => `~${entityId}`;
+
+/**
+ * One term per entity the text names, across all topics. Indexed beside the words, so 시진핑 in a
+ * question meets "Xi Jinping" in an article. Once per passage, not per mention: the words already
+ * carry the frequency, and repeats would only lengthen every passage.
+ */
+export function entityTerms(matchers: readonly TopicMatcher[], text: string): string[] {
+  const ids = new Set<string>();
+  for (const matcher of matchers) for (const id of matcher.mentions(text).keys()) ids.add(id);
+  return [...ids].map(entityTerm);
+}
+
 export function topicMatcher(topic: Topic): TopicMatcher {
   const compiled = topic.entities.map((entity) => ({ entity, regexps: entityRegExps(entity) }));
 

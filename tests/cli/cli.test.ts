@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/log.ts';
+import { Brief } from '../../src/model.ts';
+import { keyvArticleStore } from '../../src/store/keyv-article-store.ts';
+import { REPO, tempDir } from '../support/temp-app.ts';
+
+const run = promisify(execFile);
+
+/** The CLI as a user runs it: a child process, stdout and stderr apart, the exit code. */
+async function cli(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('briefing-bot CLI', () => {
+  let dataDir: Awaited<ReturnType<typeof tempDir>>;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    dataDir = await tempDir();
+    env = { DATA_DIR: dataDir.path };
+  });
+  afterAll(() => dataDir.remove());
+
+  it('prints a dated, cited brief on the bundled corpus on first run', async () => {
+    const { code, stdout } = await cli(['brief', 'china-dprk'], env);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^1\. \d{4}-\d{2}-\d{2} — .+\[1\]/m);
+    expect(stdout).toContain('Sources');
+    expect(stdout).toContain('as of ');
+  });
+
+  it('resolves every citation in --json to a source whose passage is in the store', async () => {
+    const { code, stdout } = await cli(['brief', 'china-dprk', '--since', '2018-01-01', '--until', '2019-12-31', '--json'], env);
+    expect(code).toBe(0);
+    const brief = Brief.parse(JSON.parse(stdout));
+    expect(brief.points.length).toBeGreaterThanOrEqual(3);
+    expect(brief.points.length).toBeLessThanOrEqual(7);
+    const numbers = new Set(brief.sources.map((source) => source.n));
+    for (const point of brief.points) for (const n of point.citations) expect(numbers).toContain(n);
+    const store = keyvArticleStore(loadConfig(env).STORE_URL, silentLogger());
+    try {
+      for (const source of brief.sources) {
+        const stored = await store.get(source.articleId);
+        expect(stored?.passages.find((passage) => passage.id === source.passageId)?.text).toBe(source.passage);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps the documented --json shape for ask and search', async () => {
+    const ask = await cli(['ask', 'when did xi visit pyongyang', '--topic', 'china-dprk', '--json'], env);
+    expect(ask.code).toBe(0);
+    expect(JSON.parse(ask.stdout)).toMatchObject({ question: 'when did xi visit pyongyang', mode: 'extractive', topic: 'china-dprk' });
+    const search = await cli(['search', '시진핑 평양 방문', '--k', '10', '--json'], env);
+    expect(search.code).toBe(0);
+    const { hits } = JSON.parse(search.stdout) as { hits: { title: string; text: string; url: string; score: number }[] };
+    expect(hits).toHaveLength(10);
+    // A Korean query finds English reporting through the topic's aliases: Xi and Pyongyang, in English.
+    const english = hits.filter((hit) => /Xi/.test(hit.text) && /Pyongyang/.test(hit.text) && !/[\uac00-\ud7af]/.test(hit.text));
+    expect(english.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers an unknown topic with the known ones and exit code 2', async () => {
+    const { code, stderr, stdout } = await cli(['brief', 'narnia'], env);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Unknown topic "narnia". Known topics: china-dprk.');
+  });
+
+  it('rejects a bad date with exit code 2 and says which format to use', async () => {
+    const { code, stderr } = await cli(['brief', 'china-dprk', '--since', '2024-13-45'], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain('since "2024-13-45" is not a date: use YYYY-MM-DD');
+  });
+
+  it('prints usage and exits 2 on an unknown flag', async () => {
+    const { code, stderr } = await cli(['brief', 'china-dprk', '--sinse', '7d'], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Usage: briefing-bot');
+  });
+
+  it('names the variable when configuration is invalid', async () => {
+    const { code, stderr } = await cli(['brief', 'china-dprk'], { ...env, RECENCY_HALF_LIFE_DAYS: 'soon' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('RECENCY_HALF_LIFE_DAYS');
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('says plainly when DATA_DIR cannot be written, and exits 1', async () => {
+    const blocker = join(dataDir.path, 'not-a-folder');
+    await writeFile(blocker, 'a file where the data folder should be');
+    const { code, stderr } = await cli(['brief', 'china-dprk'], { DATA_DIR: join(blocker, 'data') });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/DATA_DIR|data folder/);
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('ingests a folder with a malformed file, skipping it with its name and reason and keeping the rest', async () => {
+    const folder = join(dataDir.path, 'drop');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'good.md'), '---\ntitle: Trade note\noutlet: Test Wire\npublishedAt: 2026-11-20\nurl: https://news.test/trade-note\n---\nChina and North Korea signed a trade note in Dandong.\n');
+    await writeFile(join(folder, 'broken.md'), '---\ntitle: [unclosed\n---\nBody\n');
+    const { code, stdout } = await cli(['ingest', folder, '--json'], env);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { added: { title: string }[]; skipped: { source: string; reason: string }[] };
+    expect(report.added.map((entry) => entry.title)).toEqual(['Trade note']);
+    expect(report.skipped).toEqual([expect.objectContaining({ source: join(folder, 'broken.md'), reason: expect.stringMatching(/front matter/) })]);
+  });
+});
