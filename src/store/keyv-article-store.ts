@@ -10,11 +10,12 @@ const Stored = z.object({ article: Article, passages: z.array(Passage), contentH
  * Articles in the "article" namespace keyed by id, each with its passages, so a citation always
  * resolves to text in the store. Values are parsed on read: Keyv gives dates back as strings, and
  * a record written by an older version may not match today's schema (it is then treated as absent
- * and re-ingested rather than crashing a brief).
+ * and re-ingested rather than crashing a brief). `namespacePrefix` lets several stores share one
+ * Redis (tests, or two bots).
  */
-export function keyvArticleStore(url: string, log: Logger): ArticleStore {
-  const articles = openKeyv<unknown>(url, 'article', log);
-  const meta = openKeyv<number>(url, 'meta', log);
+export function keyvArticleStore(url: string, log: Logger, namespacePrefix = ''): ArticleStore {
+  const articles = openKeyv<unknown>(url, `${namespacePrefix}article`, log);
+  const meta = openKeyv<number>(url, `${namespacePrefix}meta`, log);
   const parse = (raw: unknown, id: string): StoredArticle | undefined => {
     if (raw === undefined || raw === null) return undefined;
     const parsed = Stored.safeParse(raw);
