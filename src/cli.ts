@@ -1,6 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp, type App } from './app.ts';
+import { startBot } from './discord/client.ts';
+import { commandsJson, registerCommands } from './discord/register.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { explain, type AppFailure } from './failures.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -16,6 +18,9 @@ const USAGE = `Usage: briefing-bot <command> [options]
   search "<query>" [--k 10] [--topic T] [--json]
   ingest <file|folder> [--date YYYY-MM-DD] [--outlet NAME] [--url URL] [--json]
   topics [--json]
+  serve                      run the Discord bot (needs DISCORD_TOKEN; see the README's Discord section)
+  register                   put the slash commands on DISCORD_GUILD_ID, or globally
+  commands [--json]          the slash-command JSON that register sends
 
 Exit codes: 0 ok, 1 failure, 2 usage error. Configuration: see .env.example.`;
 
@@ -94,6 +99,20 @@ async function run(command: string, args: Parsed, app: App): Promise<number> {
   }
 }
 
+/** Runs the bot until SIGINT or SIGTERM, then finishes in-flight interactions and closes the store. */
+async function serve(config: Config, app: App, log: Logger): Promise<number> {
+  const bot = await startBot(config, app, log);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  // A second signal while draining exits at once.
+  process.once(signal, () => process.exit(1));
+  log.info({ signal }, 'shutting down');
+  await bot.stop();
+  return 0;
+}
+
 /** Storage failures a user can act on, in one line. */
 function storageMessage(err: unknown, config: Config | undefined): string | undefined {
   const code = (err as { code?: unknown }).code;
@@ -119,7 +138,25 @@ export async function main(argv: string[]): Promise<number> {
     loadDotEnv();
     config = loadConfig();
     log = createLogger(config.LOG_LEVEL);
+    if (command === 'commands') {
+      const json = commandsJson();
+      if (args.values.json) writeJson(json);
+      else write(`${json.map((c) => `/${c.name}\t${c.description}`).join('\n')}\n`);
+      return 0;
+    }
+    if (command === 'register' || command === 'serve') {
+      if (!config.DISCORD_TOKEN) {
+        process.stderr.write(`DISCORD_TOKEN is not set. See "Discord" in the README for creating the bot and its token.\n`);
+        return 1;
+      }
+      if (command === 'register') {
+        const registration = await registerCommands(config, log);
+        write(`Registered ${registration.commands.length} commands (${registration.scope}${registration.guildId ? ` ${registration.guildId}` : ''}): ${registration.commands.join(', ')}\n`);
+        return 0;
+      }
+    }
     app = await createApp(config, log);
+    if (command === 'serve') return await serve(config, app, log);
     return await run(command, args, app);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

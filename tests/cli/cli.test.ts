@@ -120,4 +120,16 @@ describe('briefing-bot CLI', () => {
     expect(report.added.map((entry) => entry.title)).toEqual(['Trade note']);
     expect(report.skipped).toEqual([expect.objectContaining({ source: join(folder, 'broken.md'), reason: expect.stringMatching(/front matter/) })]);
   });
+
+  it('points to the README when serve runs without DISCORD_TOKEN', async () => {
+    const { code, stderr } = await cli(['serve'], env);
+    expect(code).toBe(1);
+    expect(stderr).toContain('DISCORD_TOKEN is not set. See "Discord" in the README');
+  });
+
+  it('prints the slash-command JSON that register would send', async () => {
+    const { code, stdout } = await cli(['commands', '--json'], env);
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { name: string }[]).map((command) => command.name)).toEqual(expect.arrayContaining(['brief', 'ask', 'sources', 'help']));
+  });
 });
