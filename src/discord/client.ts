@@ -24,7 +24,12 @@ export function createClient(config: Pick<Config, 'DISCORD_API_URL'>, overrides:
   });
 }
 
-export type Bot = { client: Client; stop(): Promise<void> };
+export type Bot = {
+  client: Client;
+  /** Resolves once no interaction is being answered (tests and graceful shutdown). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 /**
  * Logs in, waits until the guilds are cached (ClientReady), and answers interactions until `stop()`.
@@ -79,5 +84,8 @@ export async function startBot(config: Config, app: App, log: Logger, overrides:
     })();
     return stopped;
   };
-  return { client, stop };
+  const idle = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
+  return { client, idle, stop };
 }

@@ -43,6 +43,12 @@ function route(interaction: Interaction, commands: readonly SlashCommand[]): Han
   return 'This button or form is from an older version of me and no longer works. Run the command again.';
 }
 
+/** "1 second", "45 seconds": whole seconds, rounded up, never 0. */
+function seconds(ms: number): string {
+  const whole = Math.max(1, Math.ceil(ms / 1000));
+  return `${whole} second${whole === 1 ? '' : 's'}`;
+}
+
 const counts = (interaction: Interaction) => interaction.isChatInputCommand() || interaction.isModalSubmit();
 
 /**
@@ -71,9 +77,8 @@ export function createDispatcher(deps: DispatchDeps): (interaction: Interaction)
     if (counts(interaction)) {
       const decision = deps.limiter.take(interaction.user.id);
       if (!decision.ok) {
-        const seconds = Math.ceil(decision.retryAfterMs / 1000);
         log.info({ userId: interaction.user.id }, 'rate limited');
-        await sayPrivately(interaction, `You're asking faster than I can answer well. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`).catch(
+        await sayPrivately(interaction, `You're asking faster than I can answer well. Try again in ${seconds(decision.retryAfterMs)}.`).catch(
           (err: unknown) => log.error({ err }, 'could not send the rate-limit reply'),
         );
         return;
@@ -99,7 +104,7 @@ export function createDispatcher(deps: DispatchDeps): (interaction: Interaction)
       const timeout = err instanceof InteractionTimeoutError;
       log.error({ err }, timeout ? 'interaction timed out' : 'interaction failed');
       const content = timeout
-        ? `That took longer than ${Math.round(deps.timeoutMs / 1000)} seconds, so I stopped (ref ${interaction.id}). Try a shorter period or a narrower question.`
+        ? `That took longer than ${seconds(deps.timeoutMs)}, so I stopped (ref ${interaction.id}). Try a shorter period or a narrower question.`
         : `Something broke on our side (ref ${interaction.id}). Please try again shortly.`;
       try {
         await sayPrivately(interaction, content);
