@@ -29,6 +29,25 @@ const Env = z.object({
   /** Files larger than this are refused by ingest, in megabytes. */
   INGEST_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(10),
 
+  /** Any OpenAI-compatible server's key; absent -> the offline extractive composer. */
+  OPENAI_API_KEY: optionalText,
+  /** OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio, OpenRouter). */
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Chat model that writes briefs and answers. */
+  BRIEF_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  /** Embedding model; absent -> lexical retrieval only. */
+  EMBEDDING_MODEL: optionalText,
+  /** Per-request timeout for the model, in seconds: a member is waiting. */
+  OPENAI_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(30),
+  /** Retries (with the SDK's backoff) on 429, 5xx and timeouts before falling back to the extractive brief. */
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Token budget for the numbered sources in one prompt. */
+  CONTEXT_TOKEN_BUDGET: z.coerce.number().int().min(500).max(200_000).default(6000),
+  /** Identical model requests within this many minutes are answered from the cache; 0 disables it. */
+  LLM_CACHE_TTL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  /** What happens to a point its cited sources do not support: dropped (default) or kept and marked. */
+  CITATION_MODE: z.enum(['drop', 'mark']).default('drop'),
+
   DISCORD_TOKEN: optionalText,
   /** The application's id (Developer Portal → General Information); absent -> looked up with the token. */
   DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d{17,20}$/, 'expected a numeric application id').optional(),
