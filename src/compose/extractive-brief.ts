@@ -2,6 +2,7 @@ import { sentenceSpans } from '../ingest/chunk.ts';
 import { isoDay, type Article, type Passage } from '../model.ts';
 import type { StoredArticle } from '../store/article-store.ts';
 import type { TopicMatcher } from '../topics/topic-matcher.ts';
+import { datelineLength } from './dateline.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
 import { cosine, vectorOf, type Vector } from './vectors.ts';
 
@@ -61,7 +62,8 @@ function centralSentence(development: Development, matcher: TopicMatcher, idf: (
     sentenceSpans(article.text, article.language)
       .slice(0, 8)
       .forEach((span, position) => {
-        const text = article.text.slice(span.start, span.end);
+        const start = span.start + datelineLength(article.text.slice(span.start, span.end));
+        const text = article.text.slice(start, span.end);
         if (text.length < SENTENCE_CHARS.min || text.length > SENTENCE_CHARS.max || text.endsWith('?')) return;
         const vector = vectorOf(text, idf);
         const agreement = others.length > 0
@@ -71,7 +73,7 @@ function centralSentence(development: Development, matcher: TopicMatcher, idf: (
         const bothSides = matcher.topic.sides.every((side) => sides.has(side)) ? 1.3 : 1;
         const lead = position === 0 ? 1.25 : 1 - position * 0.03;
         const score = agreement * bothSides * lead;
-        if (!best || score > best.score) best = { text, start: span.start, end: span.end, item, score };
+        if (!best || score > best.score) best = { text, start, end: span.end, item, score };
       });
   }
   return best;

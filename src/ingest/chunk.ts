@@ -7,8 +7,29 @@ export const PASSAGE_MAX_WORDS = 200;
 
 type Span = { start: number; end: number; words: number; paragraphStart: boolean };
 
+/**
+ * Abbreviations after which ICU's sentence rules break although the sentence goes on
+ * ("…summit with U.S. President Donald Trump…").
+ */
+const ABBREVIATION_END = /(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sen|Rep|Gov|St|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec|Inc|Corp|Co|Ltd|vs|Prof|Adm|Maj|Capt)\.)$/;
+
 /** Sentences with offsets into the text, trimmed, and whether each opens a paragraph. */
 export function sentenceSpans(text: string, language = 'en'): Span[] {
+  const spans: Span[] = [];
+  for (const span of rawSentenceSpans(text, language)) {
+    const previous = spans.at(-1);
+    const between = previous ? text.slice(previous.end, span.start) : '';
+    if (previous && !between.includes('\n') && ABBREVIATION_END.test(text.slice(previous.start, previous.end))) {
+      previous.end = span.end;
+      previous.words += span.words;
+    } else {
+      spans.push(span);
+    }
+  }
+  return spans;
+}
+
+function rawSentenceSpans(text: string, language: string): Span[] {
   const segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
   const spans: Span[] = [];
   for (const { segment, index } of segmenter.segment(text)) {
