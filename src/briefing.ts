@@ -1,6 +1,7 @@
 import { toBrief } from './compose/draft.ts';
 import { extractiveAnswer } from './compose/extractive-answer.ts';
-import { extractiveBrief } from './compose/extractive-brief.ts';
+import { extractiveBrief, MAX_POINTS, MIN_POINTS } from './compose/extractive-brief.ts';
+import { fitBrief } from './compose/fit-brief.ts';
 import type { AppFailure } from './failures.ts';
 import { fail, isoDay, ok, type Brief, type Hit, type Result } from './model.ts';
 import { resolveWindow } from './period.ts';
@@ -87,13 +88,16 @@ export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promi
 
   const ids = selected.slice(0, MAX_BRIEF_ARTICLES).map((index) => searcher.data.articleIds[index]!);
   const articles = (await deps.store.getMany(ids)).flatMap((entry) => (entry ? [entry] : []));
-  const { draft, cited } = extractiveBrief({
-    articles, matcher, idf: (term) => searcher.idf(term), until, halfLifeDays: deps.halfLifeDays,
-    focus: focus && focus.size > 0 ? focus : undefined,
-  });
-  draft.notices.unshift(...notices);
-  if (articles.some((entry) => entry.article.partial)) draft.notices.push('Some sources were cut short by a paywall; only their free part was read.');
-  return ok(toBrief(draft, cited, { topic: matcher.topic.slug, period: window.value.period }));
+  if (articles.some((entry) => entry.article.partial)) notices.push('Some sources were cut short by a paywall; only their free part was read.');
+  const compose = (maxPoints: number) => {
+    const { draft, cited } = extractiveBrief({
+      articles, matcher, idf: (term) => searcher.idf(term), until, halfLifeDays: deps.halfLifeDays,
+      focus: focus && focus.size > 0 ? focus : undefined, maxPoints,
+    });
+    draft.notices.unshift(...notices);
+    return toBrief(draft, cited, { topic: matcher.topic.slug, period: window.value.period });
+  };
+  return ok(fitBrief(compose, MAX_POINTS, MIN_POINTS));
 }
 
 export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promise<Result<Brief, AppFailure>> {

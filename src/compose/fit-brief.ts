@@ -1,0 +1,23 @@
+import type { Brief } from '../model.ts';
+
+/** A brief must fit one Discord embed with its sources, and stay readable in a terminal. */
+export const BRIEF_MAX_CHARS = 3500;
+
+/** What a reader sees: the points with their dates and markers, and one line per source (URLs aside). */
+export function briefLength(brief: Brief): number {
+  const points = brief.points.reduce((sum, point) => sum + point.text.length + (point.date?.length ?? 0) + 4 * point.citations.length + 6, 0);
+  const sources = brief.sources.reduce((sum, source) => sum + source.title.length + source.outlet.length + source.publishedAt.length + 10, 0);
+  return points + sources;
+}
+
+/**
+ * Composes with fewer points until the brief fits BRIEF_MAX_CHARS, keeping at least `minPoints`
+ * (the least important points go first, since a composer orders them by importance).
+ */
+export function fitBrief(compose: (maxPoints: number) => Brief, maxPoints: number, minPoints: number): Brief {
+  let brief = compose(maxPoints);
+  for (let points = Math.min(maxPoints, brief.points.length) - 1; points >= minPoints && briefLength(brief) > BRIEF_MAX_CHARS; points--) {
+    brief = compose(points);
+  }
+  return brief;
+}
