@@ -60,6 +60,7 @@ export async function startBot(config: Config, app: App, log: Logger, overrides:
   });
 
   const ready = once(client, Events.ClientReady);
+  ready.catch(() => undefined); // when login fails, `ready` is never awaited; a later 'error' must not go unhandled
   try {
     await client.login(config.DISCORD_TOKEN);
     await ready;

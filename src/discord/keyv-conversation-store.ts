@@ -91,9 +91,10 @@ export function condense(turns: readonly Turn[], maxChars = 4000): string {
   let used = 0;
   for (const turn of [...turns].reverse()) {
     const part = `${turn.question}\n${turn.answer}`;
-    if (used + part.length > maxChars && parts.length > 0) break;
+    const cost = part.length + (parts.length > 0 ? 2 : 0); // the blank line between turns
+    if (used + cost > maxChars && parts.length > 0) break;
     parts.unshift(part.slice(0, maxChars));
-    used += part.length;
+    used += cost;
   }
   return parts.join('\n\n');
 }

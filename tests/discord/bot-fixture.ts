@@ -16,6 +16,8 @@ export const TOKEN = 'TEST.TOKEN.fake';
 export type Harness = { double: DiscordDouble; bot: Bot; app: App; config: Config };
 export type ConnectOptions = {
   double?: DoubleOptions;
+  /** Log a second bot into a running double, as after a restart. */
+  reuse?: DiscordDouble;
   /** Overrides on top of the file's config, e.g. `{ USER_COMMANDS_PER_MINUTE: 2 }`. */
   config?: Partial<Config>;
   client?: Partial<ClientOptions>;
@@ -42,7 +44,7 @@ export const test = base.extend<{ shared: Shared; connect: (options?: ConnectOpt
   connect: async ({ shared }, use) => {
     const started: Harness[] = [];
     await use(async (options = {}) => {
-      const double = await DiscordDouble.start({ token: TOKEN, ...options.double });
+      const double = options.reuse ?? (await DiscordDouble.start({ token: TOKEN, ...options.double }));
       const config: Config = { ...shared.config, DISCORD_API_URL: double.apiBase, ...options.config };
       const app = options.app ? options.app(shared.app) : shared.app;
       const { rest, ...client } = options.client ?? {};
@@ -51,8 +53,9 @@ export const test = base.extend<{ shared: Shared; connect: (options?: ConnectOpt
       started.push(harness);
       return harness;
     });
-    for (const { bot, double } of started) {
-      await bot.stop(); // first: a client destroyed after the double is gone keeps reconnecting
+    // Bots first: a client destroyed after its double is gone keeps reconnecting.
+    for (const { bot } of started) await bot.stop();
+    for (const double of new Set(started.map((harness) => harness.double))) {
       await double.stop();
       expect(double.violations, 'Discord limits and allowedMentions').toEqual([]);
       expect(double.unmatched.map((r) => `${r.method} ${r.path}`), 'requests the double has no route for').toEqual([]);

@@ -57,6 +57,22 @@ describe('/brief over the real discord.js client', () => {
     expect(new Set(linkTargets(shown))).toEqual(new Set(expected.value.sources.map((source) => source.url)));
   });
 
+  test('still lists a brief\'s sources after the bot restarts', async ({ connect }) => {
+    const first = await connect();
+    const ix = first.double.chatInput('brief', { topic: 'china-dprk' });
+    await first.double.waitForRequest(editOf(ix.token));
+    await first.bot.idle();
+    const message = await originalMessage(first.double, ix.token);
+    await first.bot.stop();
+
+    const second = await connect({ reuse: first.double });
+    const press = second.double.button('brief:sources', message);
+    const callback = await second.double.waitForRequest(callbackFor(press.token));
+    await second.bot.idle();
+    expect(isEphemeral(bodyOf(callback))).toBe(true);
+    expect(linkTargets(shownText(bodyOf(callback))).length).toBeGreaterThan(0);
+  });
+
   test('explains a bad date privately instead of posting a brief', async ({ connect }) => {
     const { double, bot } = await connect();
     const ix = double.chatInput('brief', { topic: 'china-dprk', since: 'last tuesday' });
