@@ -7,7 +7,7 @@ import type { Claim, Cited, Draft } from './draft.ts';
  * Below this share of the question's weight (IDF-weighted, aliases counted at their lower weight)
  * found in one passage with its title, the sources do not answer it and we say so instead of guessing.
  */
-export const ANSWER_MIN_COVERAGE = 0.65;
+export const ANSWER_MIN_COVERAGE = 0.45;
 const MAX_SENTENCES = 3;
 /** A further sentence must score at least this share of the best one. */
 const RUNNER_UP_SHARE = 0.6;

@@ -36,10 +36,13 @@ export class Bm25Searcher {
     return this.data.docArticle.length;
   }
 
-  /** Documents containing the term, for the callers that need it (IDF-weighted coverage). */
+  /**
+   * The term's BM25 idf, for callers that weigh words (answer coverage, TF-IDF grouping). A word no
+   * passage contains gets the highest idf there is: a question about pandas is mostly about pandas.
+   */
   idf(term: string): number {
     const id = this.termIds.get(term);
-    return id === undefined ? 0 : this.data.idf[id]!;
+    return id === undefined ? Math.log(1 + (this.passageCount + 0.5) / 0.5) : this.data.idf[id]!;
   }
 
   accepts(doc: number, filter: SearchFilter): boolean {
