@@ -1,8 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp, type App } from './app.ts';
-import { startBot } from './discord/client.ts';
-import { commandsJson, registerCommands } from './discord/register.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { explain, type AppFailure } from './failures.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -101,6 +99,7 @@ async function run(command: string, args: Parsed, app: App): Promise<number> {
 
 /** Runs the bot until SIGINT or SIGTERM, then finishes in-flight interactions and closes the store. */
 async function serve(config: Config, app: App, log: Logger): Promise<number> {
+  const { startBot } = await import('./discord/client.ts');
   const bot = await startBot(config, app, log);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -138,7 +137,9 @@ export async function main(argv: string[]): Promise<number> {
     loadDotEnv();
     config = loadConfig();
     log = createLogger(config.LOG_LEVEL);
+    // discord.js takes half a second to load: only the commands that talk to Discord pay for it.
     if (command === 'commands') {
+      const { commandsJson } = await import('./discord/register.ts');
       const json = commandsJson();
       if (args.values.json) writeJson(json);
       else write(`${json.map((c) => `/${c.name}\t${c.description}`).join('\n')}\n`);
@@ -150,6 +151,7 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       }
       if (command === 'register') {
+        const { registerCommands } = await import('./discord/register.ts');
         const registration = await registerCommands(config, log);
         write(`Registered ${registration.commands.length} commands (${registration.scope}${registration.guildId ? ` ${registration.guildId}` : ''}): ${registration.commands.join(', ')}\n`);
         return 0;

@@ -1,6 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { parseHtml } from './parse-html.ts';
 import { parseJson, parseJsonLines } from './parse-json.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 import type { FileDefaults, ParseResult } from './parse-result.ts';
@@ -8,7 +7,12 @@ import { parseText } from './parse-text.ts';
 
 export type ParsedFile = { path: string; result: ParseResult };
 
-const PARSERS: Record<string, (source: string, defaults: FileDefaults) => ParseResult> = {
+type Parser = (source: string, defaults: FileDefaults) => ParseResult | Promise<ParseResult>;
+
+/** linkedom and Readability take half a second to load; a Markdown-only corpus never needs them. */
+const parseHtml: Parser = async (source, defaults) => (await import('./parse-html.ts')).parseHtml(source, defaults);
+
+const PARSERS: Record<string, Parser> = {
   '.md': (source) => parseMarkdown(source),
   '.markdown': (source) => parseMarkdown(source),
   '.html': parseHtml,
@@ -69,7 +73,7 @@ export async function readSourceFiles(root: string, options: { maxBytes: number;
       parsed.push(refuse(path, 'binary file, not text'));
       continue;
     }
-    parsed.push({ path, result: parser(bytes.toString('utf8'), options.defaults ?? {}) });
+    parsed.push({ path, result: await parser(bytes.toString('utf8'), options.defaults ?? {}) });
   }
   return parsed;
 }
