@@ -85,18 +85,7 @@ export function shownText(body: Json): string {
   return [data.content, ...embeds].filter((text): text is string => typeof text === 'string').join('\n');
 }
 
-/** Targets of masked links `[text](url)`, skipping escaped brackets. */
-export function linkTargets(text: string): string[] {
-  const targets: string[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\') { i++; continue; }
-    if (text[i] === ']' && text[i + 1] === '(') {
-      const end = text.indexOf(')', i + 2);
-      targets.push(text.slice(i + 2, end === -1 ? undefined : end));
-    }
-  }
-  return targets;
-}
+export { linkTargets } from '../support/link-targets.ts';
 
 export const isEphemeral = (body: Json) => {
   const data = isJson(body.data) ? body.data : body;

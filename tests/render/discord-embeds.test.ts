@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Brief, Source } from '../../src/model.ts';
 import { briefMessage, escapeMarkdown, LIMITS, sourcesList, sourcesOverviewMessage, type DiscordMessage } from '../../src/render/discord-embeds.ts';
+import { linkTargets } from '../support/link-targets.ts';
 
 const source = (n: number, overrides: Partial<Source> = {}): Source => ({
   n,
@@ -54,18 +55,6 @@ function limitProblems(message: DiscordMessage): string[] {
 const texts = (message: DiscordMessage): string[] =>
   message.embeds.flatMap((embed) => [embed.title ?? '', embed.description ?? '', embed.footer?.text ?? '', ...(embed.fields ?? []).flatMap((f) => [f.name, f.value])]);
 
-/** Targets of masked links `[text](target)` as Discord would parse them: escaped brackets do not count. */
-function linkTargets(text: string): string[] {
-  const targets: string[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\') { i++; continue; }
-    if (text[i] === ']' && text[i + 1] === '(') {
-      const end = text.indexOf(')', i + 2);
-      targets.push(text.slice(i + 2, end === -1 ? undefined : end));
-    }
-  }
-  return targets;
-}
 
 /** Text outside our own link targets, where no live URL or mention may appear. */
 const withoutLinkTargets = (text: string) => text.replace(/\]\(https?:\/\/[^)\s]+\)/g, '](…)');
