@@ -11,7 +11,7 @@ const GROUPS = [
   'trade commerce import imported export exported shipment 무역 교역 贸易',
   'drop dropped fall fell decline declined plunge plunged slump collapse collapsed shrink shrank low',
   'grow grew growth rise rose increase increased jump jumped surge surged recover recovered',
-  'message letter cable congratulate congratulated congratulatory congratulation greeting 축전 친서 메시지 贺电 致电 贺信',
+  'message letter write wrote written cable congratulate congratulated congratulatory congratulation greeting 축전 친서 메시지 贺电 致电 贺信',
   'block blocked veto vetoed oppose opposed reject rejected',
   'sanction embargo ban banned resolution 제재 制裁',
   'meet met meeting summit talk held 회담 정상회담 会谈 会见 会晤',
