@@ -1,10 +1,11 @@
 import { isoDay, type Article, type Brief, type Passage, type Period, type Source } from '../model.ts';
+import type { Verification } from './verify-citations.ts';
 
 /** A claim as a composer wrote it, citing passages by id. */
 export type Claim = { text: string; date?: string | undefined; citations: string[] };
 
-/** What a composer returns; toBrief numbers its sources. */
-export type Draft = { claims: Claim[]; composedBy: 'extractive' | 'llm'; notices: string[] };
+/** What a composer returns; toBrief numbers its sources. `verification` is set once the citation check ran. */
+export type Draft = { claims: Claim[]; composedBy: 'extractive' | 'llm'; notices: string[]; verification?: Verification | undefined };
 
 export type Cited = { passage: Passage; article: Article };
 
