@@ -11,9 +11,35 @@ import type { ArticleStore } from './store/article-store.ts';
 import { keyvArticleStore } from './store/keyv-article-store.ts';
 import { loadTopics } from './topics/load-topics.ts';
 import type { Topic } from './topics/topic.ts';
-import { topicMatcher } from './topics/topic-matcher.ts';
+import { topicMatcher, type TopicMatcher } from './topics/topic-matcher.ts';
+import { loadPrompts } from './compose/load-prompt.ts';
+import { openAiClient } from './compose/openai-client.ts';
+import { openAiComposer } from './compose/openai-composer.ts';
+import { openAiCondenser } from './compose/openai-condenser.ts';
+import { loadOutlets, stateMediaCheck } from './compose/outlets.ts';
+import { verifiedComposer } from './compose/verified-composer.ts';
+import { cachedComposer, openLlmCache } from './store/keyv-llm-cache.ts';
 
 export type App = Awaited<ReturnType<typeof createApp>>;
+
+/**
+ * The model stack when OPENAI_API_KEY is set: the OpenAI-compatible composer, its cache, the citation
+ * check around both (so a cached draft is checked too), and the follow-up condenser.
+ */
+async function modelStack(config: Config, matchers: readonly TopicMatcher[], log: Logger) {
+  const modelLog = log.child({ module: 'model', model: config.BRIEF_MODEL });
+  const client = openAiClient(config);
+  const prompts = await loadPrompts();
+  const outlets = await loadOutlets();
+  const llm = openAiComposer(client, prompts, config.BRIEF_MODEL, modelLog, { tokenBudget: config.CONTEXT_TOKEN_BUDGET, isStateMedia: stateMediaCheck(outlets) });
+  const cache = openLlmCache(config, modelLog);
+  const composer = verifiedComposer(cache ? cachedComposer(llm, cache) : llm, { matchers, mode: config.CITATION_MODE, outlets }, modelLog);
+  return {
+    model: { composer, log: modelLog },
+    condense: openAiCondenser(client, prompts.condense, config.BRIEF_MODEL, modelLog),
+    close: async () => cache?.close(),
+  };
+}
 
 /**
  * The composition root: builds the adapters from Config and hands them to the core. The CLI, the
@@ -24,6 +50,7 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   const matchers = topics.map(topicMatcher);
   const store: ArticleStore = keyvArticleStore(config.STORE_URL, log.child({ module: 'store' }));
   const indexPath = join(config.DATA_DIR, 'passages.idx');
+  const models = config.OPENAI_API_KEY ? await modelStack(config, matchers, log) : undefined;
   let searcher: Promise<Bm25Searcher> | undefined;
 
   const ingestPath = async (path: string, defaults: FileDefaults = {}): Promise<IngestReport> => {
@@ -44,7 +71,10 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   const deps = async (): Promise<BriefingDeps> => {
     searcher ??= ensureSeeded().then(() => openSearcher({ store, matchers, indexPath, log: log.child({ module: 'index' }) }));
     try {
-      return { searcher: await searcher, store, matchers, now, halfLifeDays: config.RECENCY_HALF_LIFE_DAYS, defaultSince: config.BRIEF_DEFAULT_SINCE };
+      return {
+        searcher: await searcher, store, matchers, now, halfLifeDays: config.RECENCY_HALF_LIFE_DAYS, defaultSince: config.BRIEF_DEFAULT_SINCE,
+        model: models?.model, condense: models?.condense,
+      };
     } catch (err) {
       searcher = undefined; // the next call tries again, e.g. once the store is reachable
       throw err;
@@ -62,6 +92,11 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
     warmUp: async () => {
       await deps();
     },
-    close: () => store.close(),
+    /** The model's name when briefs are written by one, for footers and logs. */
+    modelName: models ? config.BRIEF_MODEL : undefined,
+    close: async () => {
+      await models?.close();
+      await store.close();
+    },
   };
 }

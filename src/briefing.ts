@@ -2,6 +2,8 @@ import { toBrief } from './compose/draft.ts';
 import { extractiveAnswer } from './compose/extractive-answer.ts';
 import { extractiveBrief, MAX_POINTS, MIN_POINTS } from './compose/extractive-brief.ts';
 import { fitBrief } from './compose/fit-brief.ts';
+import type { Condenser } from './compose/openai-condenser.ts';
+import { rewriteWithModel, type ModelComposer } from './compose/rewrite-with-model.ts';
 import type { AppFailure } from './failures.ts';
 import { fail, isoDay, ok, type Brief, type Hit, type Result } from './model.ts';
 import { resolveWindow } from './period.ts';
@@ -14,6 +16,10 @@ import { entityTerms, type TopicMatcher } from './topics/topic-matcher.ts';
 import { tokenize } from './retrieval/tokenize.ts';
 
 export type BriefingDeps = {
+  /** The model composer (verified, cached, falling back to the extractive draft); absent offline. */
+  model?: ModelComposer | undefined;
+  /** Rewrites a follow-up into a standalone question with the model; absent offline. */
+  condense?: Condenser | undefined;
   searcher: Bm25Searcher;
   store: ArticleStore;
   matchers: readonly TopicMatcher[];
@@ -95,9 +101,13 @@ export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promi
       focus: focus && focus.size > 0 ? focus : undefined, maxPoints,
     });
     draft.notices.unshift(...notices);
-    return toBrief(draft, cited, { topic: matcher.topic.slug, period: window.value.period });
+    return { draft, cited, brief: toBrief(draft, cited, { topic: matcher.topic.slug, period: window.value.period }) };
   };
-  return ok(fitBrief(compose, MAX_POINTS, MIN_POINTS));
+  const extractive = fitBrief(compose, MAX_POINTS, MIN_POINTS);
+  if (!deps.model || extractive.draft.claims.length === 0) return ok(extractive.brief);
+  return ok(await rewriteWithModel(deps.model, extractive, {
+    kind: 'brief', topic: matcher.topic.slug, topicTitle: matcher.topic.title, period: window.value.period, minPoints: MIN_POINTS,
+  }));
 }
 
 export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promise<Result<Brief, AppFailure>> {
@@ -110,16 +120,21 @@ export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promi
   }
   if (deps.searcher.data.articleIds.length === 0) return fail({ code: 'no-articles', topic: topic?.matcher.topic.title ?? null });
   const matchers = topic ? [topic.matcher] : deps.matchers;
+  // A follow-up ("and the year after?") is rewritten to stand alone when a model is there to do it.
+  const question = input.context && deps.condense ? await deps.condense(input.context, input.question) : input.question;
   // Earlier turns of a conversation sharpen retrieval, but only the question itself decides coverage.
-  const terms = queryTerms(input.question, matchers, true, deps.now());
+  const terms = queryTerms(question, matchers, true, deps.now());
   const searchTerms = input.context
     ? [...terms, ...queryTerms(input.context, matchers).filter((t) => !terms.some((own) => own.term === t.term)).map((t) => ({ ...t, weight: t.weight * 0.3 }))]
     : terms;
   const now = deps.now();
   const hits = await retrieve(deps, weighTerms(searchTerms, (term) => deps.searcher.idf(term)), { k: ANSWER_HITS, filter: { topicBit: topic?.bit }, now, halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT });
   const termsOf = (text: string) => new Set([...tokenize(text), ...entityTerms(deps.matchers, text)]);
-  const { draft, cited } = extractiveAnswer({ question: input.question, terms, hits, idf: (term) => deps.searcher.idf(term), termsOf });
-  return ok(toBrief(draft, cited, { topic: topic?.matcher.topic.slug ?? null, period: { since: null, until: isoDay(now) }, question: input.question }));
+  const { draft, cited } = extractiveAnswer({ question, terms, hits, idf: (term) => deps.searcher.idf(term), termsOf });
+  const meta = { topic: topic?.matcher.topic.slug ?? null, period: { since: null, until: isoDay(now) }, question: input.question };
+  // Nothing answers the question: the model is not asked to guess.
+  if (!deps.model || draft.claims.length === 0) return ok(toBrief(draft, cited, meta));
+  return ok(await rewriteWithModel(deps.model, { draft, cited }, { ...meta, kind: 'ask', topicTitle: topic?.matcher.topic.title ?? null, minPoints: 1 }, hits));
 }
 
 export async function searchPassages(deps: BriefingDeps, input: SearchInput): Promise<Result<Hit[], AppFailure>> {

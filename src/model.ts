@@ -68,9 +68,20 @@ export type Source = z.infer<typeof Source>;
 export const Period = z.object({ since: z.string().nullable(), until: z.string() });
 export type Period = z.infer<typeof Period>;
 
+/** How the model's points fared against their cited passages (LLM mode only). */
+export const Verification = z.object({
+  points: z.number().int().min(0),
+  supported: z.number().int().min(0),
+  dropped: z.number().int().min(0),
+  marked: z.number().int().min(0),
+  reasons: z.array(z.string()),
+});
+
 export const Brief = z.object({
   topic: z.string().nullable(),
   mode: z.enum(['extractive', 'llm']),
+  /** The model that wrote the points, in LLM mode. */
+  model: z.string().optional(),
   /** The newest cited article's date: what the brief knows, not when it was asked. */
   asOf: z.string().nullable(),
   period: Period,
@@ -78,6 +89,7 @@ export const Brief = z.object({
   sources: z.array(Source),
   notices: z.array(z.string()),
   question: z.string().optional(),
+  verification: Verification.optional(),
 });
 export type Brief = z.infer<typeof Brief>;
 

@@ -14,10 +14,10 @@ export function briefLength(brief: Brief): number {
  * Composes with fewer points until the brief fits BRIEF_MAX_CHARS, keeping at least `minPoints`
  * (the least important points go first, since a composer orders them by importance).
  */
-export function fitBrief(compose: (maxPoints: number) => Brief, maxPoints: number, minPoints: number): Brief {
-  let brief = compose(maxPoints);
-  for (let points = Math.min(maxPoints, brief.points.length) - 1; points >= minPoints && briefLength(brief) > BRIEF_MAX_CHARS; points--) {
-    brief = compose(points);
+export function fitBrief<T extends { brief: Brief }>(compose: (maxPoints: number) => T, maxPoints: number, minPoints: number): T {
+  let composed = compose(maxPoints);
+  for (let points = Math.min(maxPoints, composed.brief.points.length) - 1; points >= minPoints && briefLength(composed.brief) > BRIEF_MAX_CHARS; points--) {
+    composed = compose(points);
   }
-  return brief;
+  return composed;
 }

@@ -2,7 +2,7 @@ import type { IngestReport } from '../ingest/ingest.ts';
 import type { Brief, Hit } from '../model.ts';
 import { isoDay } from '../model.ts';
 
-const modeLabel = (brief: Brief) => (brief.mode === 'extractive' ? 'offline extractive' : 'LLM');
+const modeLabel = (brief: Brief) => (brief.mode === 'extractive' ? 'offline extractive' : `written by ${brief.model ?? 'a model'}, citations checked`);
 
 /** Numbered points with [n] markers, then the numbered sources with outlet, date and URL. */
 export function briefText(brief: Brief, title: string): string {

@@ -136,7 +136,7 @@ export function briefTitle(brief: Brief, options: BriefRenderOptions = {}): stri
  */
 export function briefMessage(brief: Brief, options: BriefRenderOptions = {}): DiscordMessage {
   const title = escapedClip(briefTitle(brief, options), LIMITS.title);
-  const mode = brief.mode === 'extractive' ? 'offline extractive' : (options.model ?? 'LLM');
+  const mode = brief.mode === 'extractive' ? 'offline extractive' : (options.model ?? brief.model ?? 'LLM');
   const footer = clip(`${mode}${brief.asOf ? ` · as of ${brief.asOf}` : ''}`, LIMITS.footer);
   const byNumber = new Map(brief.sources.map((source) => [source.n, source]));
 

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Brief } from '../../src/model.ts';
 import { keyvArticleStore } from '../../src/store/keyv-article-store.ts';
+import { startOpenAiDouble } from '../support/openai-double.ts';
 import { REPO, tempDir } from '../support/temp-app.ts';
 
 const run = promisify(execFile);
@@ -131,5 +132,19 @@ describe('briefing-bot CLI', () => {
     const { code, stdout } = await cli(['commands', '--json'], env);
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as { name: string }[]).map((command) => command.name)).toEqual(expect.arrayContaining(['brief', 'ask', 'sources', 'help']));
+  });
+
+  it('writes the brief with the model at OPENAI_BASE_URL and reports the verification counts', async () => {
+    const double = await startOpenAiDouble();
+    try {
+      const { code, stdout } = await cli(['brief', 'china-dprk', '--json'], { ...env, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: double.baseURL, BRIEF_MODEL: 'test-model' });
+      expect(code).toBe(0);
+      const brief = Brief.parse(JSON.parse(stdout));
+      expect(brief).toMatchObject({ mode: 'llm', model: 'test-model' });
+      expect(brief.verification).toMatchObject({ points: expect.any(Number), supported: expect.any(Number), dropped: 0 });
+      expect(double.chatPrompts()).toHaveLength(1);
+    } finally {
+      await double.close();
+    }
   });
 });

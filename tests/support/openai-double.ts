@@ -16,11 +16,14 @@ export type Scripted =
   | { kind: 'points'; points: Point[] }
   | { kind: 'content'; content: string }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-  | { kind: 'slow'; delayMs: number; then: Scripted };
+  | { kind: 'slow'; delayMs: number; then: Scripted }
+  /** The careful default answer plus these points (e.g. a hallucination among true points). */
+  | { kind: 'careful-plus'; extra: Point[] };
 
 /** Builders for scripted replies and faults. */
 export const reply = {
   points: (...points: Point[]): Scripted => ({ kind: 'points', points }),
+  carefulPlus: (...extra: Point[]): Scripted => ({ kind: 'careful-plus', extra }),
   content: (content: string): Scripted => ({ kind: 'content', content }),
   unauthorized: (): Scripted => ({ kind: 'status', status: 401, body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } } }),
   rateLimited: (retryAfterSeconds = 0): Scripted => ({ kind: 'status', status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, body: { error: { message: 'Rate limit reached.', type: 'requests', code: 'rate_limit_exceeded' } } }),
@@ -88,7 +91,8 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
     if (scripted?.kind === 'status') return send(res, scripted.status, scripted.body ?? {}, scripted.headers);
     const prompt = messages.map((m) => m.content).join('\n');
     const followUp = /Follow-up question: (.*)$/m.exec(prompt)?.[1];
-    const json = JSON.stringify({ points: scripted?.kind === 'points' ? scripted.points : carefulPoints(prompt) });
+    const points = scripted?.kind === 'points' ? scripted.points : [...carefulPoints(prompt), ...(scripted?.kind === 'careful-plus' ? scripted.extra : [])];
+    const json = JSON.stringify({ points });
     const content = scripted?.kind === 'content' ? scripted.content : followUp !== undefined ? followUp : format ? json : `Here is the brief:\n\`\`\`json\n${json}\n\`\`\`\nLet me know if you need more.`;
     send(res, 200, {
       id: `chatcmpl-${requests.length}`, object: 'chat.completion', created: 0, model: body.model,
