@@ -14,7 +14,7 @@ const meta = (document: Doc, ...names: string[]): string | undefined => {
 };
 
 /** Readability returns the article as HTML; its block elements become paragraphs of plain text. */
-function paragraphsOf(html: string): string {
+export function paragraphsOf(html: string): string {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
   const blocks = [...document.querySelectorAll('p, h2, h3, h4, li, blockquote, pre')].filter(
     (element) => !element.parentElement?.closest('p, li, blockquote, pre'),
