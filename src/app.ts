@@ -5,6 +5,7 @@ import { ingestParsed, type IngestReport } from './ingest/ingest.ts';
 import type { FileDefaults } from './ingest/parse-result.ts';
 import { readSourceFiles } from './ingest/read-source-files.ts';
 import type { Logger } from './log.ts';
+import type { FeedRuntime } from './feed-runtime.ts';
 import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
 import { openSearcher } from './retrieval/passage-index.ts';
 import type { ArticleStore } from './store/article-store.ts';
@@ -52,6 +53,9 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   const indexPath = join(config.DATA_DIR, 'passages.idx');
   const models = config.OPENAI_API_KEY ? await modelStack(config, matchers, log) : undefined;
   let searcher: Promise<Bm25Searcher> | undefined;
+  // undici and the feed parser load only when feeds are used: a brief from the CLI never pays for them.
+  let feeds: Promise<FeedRuntime> | undefined;
+  const feedRuntimeNow = () => (feeds ??= import('./feed-runtime.ts').then(({ feedRuntime }) => feedRuntime(config, { store, matchers, log, now })));
 
   const ingestPath = async (path: string, defaults: FileDefaults = {}): Promise<IngestReport> => {
     const files = await readSourceFiles(path, { maxBytes: config.INGEST_MAX_FILE_MB * 1024 * 1024, defaults });
@@ -88,6 +92,13 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
     search: async (input: SearchInput) => searchPassages(await deps(), input),
     sources: async () => sourcesOverview((await deps()).searcher),
     ingest: ingestPath,
+    /** One run over the feed list; the index is rebuilt on the next brief when anything changed. */
+    ingestFeeds: async (topic?: string) => {
+      const report = await (await feedRuntimeNow()).run(topic);
+      if (report.new + report.updated + report.duplicate > 0) searcher = undefined;
+      return report;
+    },
+    feedStates: async () => (await feedRuntimeNow()).states(),
     /** Loads the sample corpus and the index now rather than on the first command. */
     warmUp: async () => {
       await deps();
@@ -95,6 +106,7 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
     /** The model's name when briefs are written by one, for footers and logs. */
     modelName: models ? config.BRIEF_MODEL : undefined,
     close: async () => {
+      await (await feeds)?.close();
       await models?.close();
       await store.close();
     },

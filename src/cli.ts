@@ -6,7 +6,7 @@ import { explain, type AppFailure } from './failures.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { Result } from './model.ts';
 import { parseDay } from './period.ts';
-import { briefText, hitsText, ingestText } from './render/cli-text.ts';
+import { briefText, feedRunText, hitsText, ingestText } from './render/cli-text.ts';
 import { hitsJson } from './render/json.ts';
 
 const USAGE = `Usage: briefing-bot <command> [options]
@@ -15,6 +15,7 @@ const USAGE = `Usage: briefing-bot <command> [options]
   ask "<question>" [--topic T] [--json]
   search "<query>" [--k 10] [--topic T] [--json]
   ingest <file|folder> [--date YYYY-MM-DD] [--outlet NAME] [--url URL] [--json]
+  ingest --feeds [--topic T] [--json]   one run over the feed list (FEEDS_FILE)
   topics [--json]
   serve                      run the Discord bot (needs DISCORD_TOKEN; see the README's Discord section)
   register                   put the slash commands on DISCORD_GUILD_ID, or globally
@@ -36,6 +37,7 @@ const OPTIONS = {
   date: { type: 'string' },
   outlet: { type: 'string' },
   url: { type: 'string' },
+  feeds: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -79,6 +81,13 @@ async function run(command: string, args: Parsed, app: App): Promise<number> {
       return report(result, (hits) => (values.json ? writeJson(hitsJson(hits)) : write(hitsText(hits))));
     }
     case 'ingest': {
+      if (values.feeds) {
+        if (positionals.length > 0) throw new UsageError('ingest --feeds takes no path.');
+        const report = await app.ingestFeeds(values.topic);
+        if (values.json) writeJson(report);
+        else write(feedRunText(report));
+        return report.failed > 0 && report.fetched + report.notModified === 0 ? 1 : 0;
+      }
       const date = values.date === undefined ? undefined : parseDay(values.date, new Date());
       if (values.date !== undefined && (!date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date))) throw new UsageError('--date must be YYYY-MM-DD.');
       if (values.url !== undefined && !URL.canParse(values.url)) throw new UsageError('--url must be an absolute URL.');

@@ -26,6 +26,14 @@ const Env = z.object({
   RECENCY_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(180),
   /** The window of a brief when --since is not given: a number of days, e.g. 30d. */
   BRIEF_DEFAULT_SINCE: z.string().trim().regex(/^\d+d$/, 'expected a number of days such as 30d').default('30d'),
+  /** The feed list (per topic): name, URL, outlet, language, kind, state-media flag. */
+  FEEDS_FILE: z.string().trim().min(1).default(resolve(PACKAGE_ROOT, 'data/feeds.json')),
+  /** Minutes between feed runs while the bot serves; 0 turns polling off. */
+  FEED_POLL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(0),
+  /** Test-only: let feeds live on 127.0.0.1 / ::1. Everything else private stays refused. */
+  FEEDS_ALLOW_LOOPBACK: z.stringbool().default(false),
+  /** How site owners can reach you, appended to the User-Agent (a URL or an e-mail address). */
+  FEED_CONTACT: optionalText,
   /** Files larger than this are refused by ingest, in megabytes. */
   INGEST_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(10),
 

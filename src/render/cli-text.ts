@@ -1,4 +1,5 @@
 import type { IngestReport } from '../ingest/ingest.ts';
+import type { FeedRunReport } from '../ingest/ingest-feeds.ts';
 import type { Brief, Hit } from '../model.ts';
 import { isoDay } from '../model.ts';
 
@@ -42,5 +43,15 @@ export function ingestText(report: IngestReport): string {
   for (const entry of report.added) lines.push(`  added    ${entry.title} (${entry.source})`);
   for (const entry of report.updated) lines.push(`  updated  ${entry.title} (${entry.source})`);
   for (const skip of report.skipped) lines.push(`  skipped  ${skip.source}${skip.item ? ` [${skip.item}]` : ''}: ${skip.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function feedRunText(report: FeedRunReport): string {
+  const lines = [
+    `fetched ${report.fetched}, not modified ${report.notModified}, new ${report.new}, updated ${report.updated}, duplicate ${report.duplicate}, failed ${report.failed}, backing off ${report.backingOff}`,
+  ];
+  for (const feed of report.feeds) {
+    lines.push(`  ${feed.status.padEnd(13)} ${feed.name}: ${feed.items} items, ${feed.new} new${feed.reason ? ` (${feed.reason})` : ''}`);
+  }
   return `${lines.join('\n')}\n`;
 }

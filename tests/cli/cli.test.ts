@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Brief } from '../../src/model.ts';
 import { keyvArticleStore } from '../../src/store/keyv-article-store.ts';
+import { feedServer } from '../support/feed-server.ts';
 import { startOpenAiDouble } from '../support/openai-double.ts';
 import { REPO, tempDir } from '../support/temp-app.ts';
 
@@ -145,6 +146,26 @@ describe('briefing-bot CLI', () => {
       expect(double.chatPrompts()).toHaveLength(1);
     } finally {
       await double.close();
+    }
+  });
+
+  it('runs the feed list once with ingest --feeds, keeping good feeds when one is malformed', async () => {
+    const server = await feedServer();
+    try {
+      const feedsFile = join(dataDir.path, 'feeds.json');
+      const feed = (name: string, path: string) => ({ name, url: `${server.url}${path}`, outlet: name, language: 'en', kind: 'rss', stateMedia: false });
+      await writeFile(feedsFile, JSON.stringify({ 'china-dprk': [feed('Border Wire', '/rss2.xml'), feed('Broken', '/malformed.xml')] }));
+      const feedEnv = { ...env, FEEDS_FILE: feedsFile, FEEDS_ALLOW_LOOPBACK: 'true' };
+      const { code, stdout } = await cli(['ingest', '--feeds', '--json'], feedEnv);
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as { fetched: number; new: number; failed: number; feeds: { name: string; status: string }[] };
+      expect(report).toMatchObject({ failed: 1 });
+      expect(report.new).toBeGreaterThan(0);
+      expect(report.feeds.find((f) => f.name === 'Broken')?.status).toBe('failed');
+      const search = await cli(['search', 'Dandong bridge trucks', '--k', '3', '--json'], feedEnv);
+      expect((JSON.parse(search.stdout) as { hits: { outlet: string }[] }).hits[0]?.outlet).toBe('Border Wire');
+    } finally {
+      await server.close();
     }
   });
 });
