@@ -7,6 +7,8 @@ import { readSourceFiles } from './ingest/read-source-files.ts';
 import type { Logger } from './log.ts';
 import type { FeedRuntime } from './feed-runtime.ts';
 import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
+import { cachedEmbedder } from './retrieval/cached-embedder.ts';
+import { buildDense, type Dense } from './retrieval/hybrid.ts';
 import { openSearcher } from './retrieval/passage-index.ts';
 import type { ArticleStore } from './store/article-store.ts';
 import { keyvArticleStore } from './store/keyv-article-store.ts';
@@ -20,6 +22,8 @@ import { openAiCondenser } from './compose/openai-condenser.ts';
 import { loadOutlets, stateMediaCheck } from './compose/outlets.ts';
 import { verifiedComposer } from './compose/verified-composer.ts';
 import { cachedComposer, openLlmCache } from './store/keyv-llm-cache.ts';
+import { openVectorCache } from './store/keyv-vector-cache.ts';
+import { openAiEmbedder } from './compose/openai-embedder.ts';
 
 export type App = Awaited<ReturnType<typeof createApp>>;
 
@@ -35,10 +39,15 @@ async function modelStack(config: Config, matchers: readonly TopicMatcher[], log
   const llm = openAiComposer(client, prompts, config.BRIEF_MODEL, modelLog, { tokenBudget: config.CONTEXT_TOKEN_BUDGET, isStateMedia: stateMediaCheck(outlets) });
   const cache = openLlmCache(config, modelLog);
   const composer = verifiedComposer(cache ? cachedComposer(llm, cache) : llm, { matchers, mode: config.CITATION_MODE, outlets }, modelLog);
+  const vectors = config.EMBEDDING_MODEL ? openVectorCache(config, modelLog) : undefined;
   return {
     model: { composer, log: modelLog },
     condense: openAiCondenser(client, prompts.condense, config.BRIEF_MODEL, modelLog),
-    close: async () => cache?.close(),
+    embedder: config.EMBEDDING_MODEL && vectors ? cachedEmbedder(openAiEmbedder(client, config.EMBEDDING_MODEL, modelLog), vectors) : undefined,
+    close: async () => {
+      await cache?.close();
+      await vectors?.close();
+    },
   };
 }
 
@@ -53,6 +62,7 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   const indexPath = join(config.DATA_DIR, 'passages.idx');
   const models = config.OPENAI_API_KEY ? await modelStack(config, matchers, log) : undefined;
   let searcher: Promise<Bm25Searcher> | undefined;
+  let dense: Promise<Dense | undefined> | undefined;
   // undici and the feed parser load only when feeds are used: a brief from the CLI never pays for them.
   let feeds: Promise<FeedRuntime> | undefined;
   const feedRuntimeNow = () => (feeds ??= import('./feed-runtime.ts').then(({ feedRuntime }) => feedRuntime(config, { store, matchers, log, now })));
@@ -61,7 +71,16 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
     const files = await readSourceFiles(path, { maxBytes: config.INGEST_MAX_FILE_MB * 1024 * 1024, defaults });
     const report = await ingestParsed(store, files);
     if (report.added.length + report.updated.length > 0) searcher = undefined;
+    await embedPassages([...report.added, ...report.updated].map((entry) => entry.id));
     return report;
+  };
+
+  /** With EMBEDDING_MODEL, new passages are embedded at ingest (in batches, cached by content hash). */
+  const embedPassages = async (articleIds: string[]) => {
+    const embedder = models?.embedder;
+    if (!embedder || articleIds.length === 0) return;
+    const texts = (await store.getMany(articleIds)).flatMap((entry) => entry?.passages.map((passage) => passage.text) ?? []);
+    await embedder.embed(texts).catch((err: unknown) => log.warn({ err }, 'could not embed the new passages; they are embedded on first use'));
   };
 
   /** An empty store (never ingested into) is seeded with the bundled sample corpus, the same way `ingest` would. */
@@ -73,10 +92,22 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   };
 
   const deps = async (): Promise<BriefingDeps> => {
-    searcher ??= ensureSeeded().then(() => openSearcher({ store, matchers, indexPath, log: log.child({ module: 'index' }) }));
+    if (!searcher) {
+      searcher = ensureSeeded().then(() => openSearcher({ store, matchers, indexPath, log: log.child({ module: 'index' }) }));
+      dense = undefined;
+    }
     try {
+      const current = await searcher;
+      const embedder = models?.embedder;
+      dense ??= embedder
+        ? buildDense(current, store, embedder).catch((err: unknown) => {
+            log.warn({ err }, 'embeddings unavailable; retrieving by words only');
+            return undefined;
+          })
+        : Promise.resolve(undefined);
       return {
-        searcher: await searcher, store, matchers, now, halfLifeDays: config.RECENCY_HALF_LIFE_DAYS, defaultSince: config.BRIEF_DEFAULT_SINCE,
+        dense: await dense,
+        searcher: current, store, matchers, now, halfLifeDays: config.RECENCY_HALF_LIFE_DAYS, defaultSince: config.BRIEF_DEFAULT_SINCE,
         model: models?.model, condense: models?.condense,
       };
     } catch (err) {

@@ -10,6 +10,8 @@ import { resolveWindow } from './period.ts';
 import { toDay } from './retrieval/bm25-index.ts';
 import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
 import { queryTerms, weighTerms } from './retrieval/query-terms.ts';
+import type { DenseIndex } from './retrieval/dense-index.ts';
+import type { Dense } from './retrieval/hybrid.ts';
 import { retrieve } from './retrieval/retrieve.ts';
 import type { ArticleStore } from './store/article-store.ts';
 import { entityTerms, type TopicMatcher } from './topics/topic-matcher.ts';
@@ -20,6 +22,8 @@ export type BriefingDeps = {
   model?: ModelComposer | undefined;
   /** Rewrites a follow-up into a standalone question with the model; absent offline. */
   condense?: Condenser | undefined;
+  /** Hybrid retrieval when EMBEDDING_MODEL is set: passage vectors and the model for the query's. */
+  dense?: Dense | undefined;
   searcher: Bm25Searcher;
   store: ArticleStore;
   matchers: readonly TopicMatcher[];
@@ -110,6 +114,21 @@ export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promi
   }));
 }
 
+/**
+ * The query's vector for hybrid retrieval, or undefined (lexical only) without embeddings or when the
+ * embedding call fails: a question still gets an answer, and the notice says what was missing.
+ */
+async function denseQuery(deps: BriefingDeps, text: string, notices: string[]): Promise<{ index: DenseIndex; queryVector: Float32Array } | undefined> {
+  if (!deps.dense) return undefined;
+  try {
+    const [queryVector] = await deps.dense.embedder.embed([text]);
+    return queryVector ? { index: deps.dense.index, queryVector } : undefined;
+  } catch {
+    notices.push('Semantic search was unavailable (the embedding model did not answer); matched by words only.');
+    return undefined;
+  }
+}
+
 export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promise<Result<Brief, AppFailure>> {
   if (!input.question.trim()) return fail({ code: 'empty-query' });
   let topic: { matcher: TopicMatcher; bit: number } | undefined;
@@ -128,9 +147,14 @@ export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promi
     ? [...terms, ...queryTerms(input.context, matchers).filter((t) => !terms.some((own) => own.term === t.term)).map((t) => ({ ...t, weight: t.weight * 0.3 }))]
     : terms;
   const now = deps.now();
-  const hits = await retrieve(deps, weighTerms(searchTerms, (term) => deps.searcher.idf(term)), { k: ANSWER_HITS, filter: { topicBit: topic?.bit }, now, halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT });
+  const retrievalNotices: string[] = [];
+  const dense = await denseQuery(deps, question, retrievalNotices);
+  const hits = await retrieve(deps, weighTerms(searchTerms, (term) => deps.searcher.idf(term)), {
+    k: ANSWER_HITS, filter: { topicBit: topic?.bit }, now, halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT, dense,
+  });
   const termsOf = (text: string) => new Set([...tokenize(text), ...entityTerms(deps.matchers, text)]);
   const { draft, cited } = extractiveAnswer({ question, terms, hits, idf: (term) => deps.searcher.idf(term), termsOf });
+  draft.notices.push(...retrievalNotices);
   const meta = { topic: topic?.matcher.topic.slug ?? null, period: { since: null, until: isoDay(now) }, question: input.question };
   // Nothing answers the question: the model is not asked to guess.
   if (!deps.model || draft.claims.length === 0) return ok(toBrief(draft, cited, meta));
@@ -148,7 +172,10 @@ export async function searchPassages(deps: BriefingDeps, input: SearchInput): Pr
     matchers = [found.value.matcher];
   }
   const terms = queryTerms(input.query, matchers, input.expandAliases ?? true, deps.now());
-  return ok(await retrieve(deps, weighTerms(terms, (term) => deps.searcher.idf(term)), { k: input.k, filter: { topicBit: bit }, now: deps.now(), halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT }));
+  const dense = input.expandAliases === false ? undefined : await denseQuery(deps, input.query, []);
+  return ok(await retrieve(deps, weighTerms(terms, (term) => deps.searcher.idf(term)), {
+    k: input.k, filter: { topicBit: bit }, now: deps.now(), halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT, dense,
+  }));
 }
 
 export type SourcesOverview = { articles: number; outlets: { outlet: string; articles: number; newest: string }[] };

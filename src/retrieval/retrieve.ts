@@ -2,6 +2,8 @@ import type { Hit } from '../model.ts';
 import type { ArticleStore } from '../store/article-store.ts';
 import { toDay } from './bm25-index.ts';
 import type { Bm25Searcher, QueryTerm, Scored, SearchFilter } from './bm25-searcher.ts';
+import type { DenseIndex } from './dense-index.ts';
+import { fuseWithDense } from './hybrid.ts';
 import { hammingDistance } from './simhash.ts';
 
 export type RetrieveOptions = {
@@ -12,6 +14,8 @@ export type RetrieveOptions = {
   halfLifeDays: number;
   /** How much a brand-new passage gains over an old one: score × (1 + recencyWeight) at age 0. */
   recencyWeight?: number;
+  /** Hybrid retrieval: the passages nearest this query vector are fused with the BM25 candidates (RRF). */
+  dense?: { index: DenseIndex; queryVector: Float32Array } | undefined;
 };
 
 /** Passages whose SimHashes differ in at most this many of 64 bits are copies of one text. */
@@ -57,11 +61,12 @@ export function diversify(searcher: Bm25Searcher, candidates: readonly Scored[],
 /** The full path: BM25 with filters and recency, copies collapsed, diversity, then passages from the store. */
 export async function retrieve(deps: { searcher: Bm25Searcher; store: ArticleStore }, terms: readonly QueryTerm[], options: RetrieveOptions): Promise<Hit[]> {
   const { searcher, store } = deps;
-  const candidates = searcher.search(terms, options.k * CANDIDATES_PER_RESULT, options.filter, {
+  const lexical = searcher.search(terms, options.k * CANDIDATES_PER_RESULT, options.filter, {
     nowDay: toDay(options.now),
     halfLifeDays: options.halfLifeDays,
     weight: options.recencyWeight ?? DEFAULT_RECENCY_WEIGHT,
   });
+  const candidates = options.dense ? fuseWithDense(searcher, lexical, options.dense.index, options.dense.queryVector, options.filter ?? {}) : lexical;
   const chosen = diversify(searcher, candidates, options.k);
   const articleIds = [...new Set(chosen.map((scored) => searcher.data.articleIds[searcher.data.docArticle[scored.doc]!]!))];
   const stored = new Map((await store.getMany(articleIds)).flatMap((entry) => (entry ? [[entry.article.id, entry] as const] : [])));
