@@ -4,6 +4,7 @@ import type { StoredArticle } from '../store/article-store.ts';
 import type { TopicMatcher } from '../topics/topic-matcher.ts';
 import { datelineLength } from './dateline.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
+import { tokenize } from '../retrieval/tokenize.ts';
 import { cosine, vectorOf, type Vector } from './vectors.ts';
 
 const DAY_MS = 86_400_000;
@@ -31,6 +32,38 @@ export type BriefRequest = {
 };
 
 type Item = { entry: StoredArticle; vector: Vector; day: number };
+
+/**
+ * Token counts per stored article and per passage, by object: tokenizing the texts is most of a
+ * brief's cost, and fitBrief composes the same articles up to five times. Weak keys, so the counts
+ * go when the request's articles do.
+ */
+const countsByOwner = new WeakMap<object, Map<string, number>>();
+
+function countsOf(owner: object, text: () => string): Map<string, number> {
+  let counts = countsByOwner.get(owner);
+  if (!counts) {
+    counts = new Map();
+    for (const term of tokenize(text())) counts.set(term, (counts.get(term) ?? 0) + 1);
+    countsByOwner.set(owner, counts);
+  }
+  return counts;
+}
+
+/** vectorOf() from counts already taken: the same weights, in the same order, so the same floats. */
+function vectorFromCounts(counts: ReadonlyMap<string, number>, idf: (term: string) => number): Vector {
+  const vector: Vector = new Map();
+  let norm = 0;
+  for (const [term, count] of counts) {
+    const weight = (1 + Math.log(count)) * idf(term);
+    if (weight <= 0) continue;
+    vector.set(term, weight);
+    norm += weight * weight;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (const [term, weight] of vector) vector.set(term, weight / norm);
+  return vector;
+}
 type Development = { items: Item[]; score: number; day: number };
 
 function groupDevelopments(items: Item[]): Item[][] {
@@ -82,6 +115,12 @@ function centralSentence(development: Development, matcher: TopicMatcher, idf: (
 const passageAt = (passages: readonly Passage[], offset: number): Passage | undefined =>
   passages.find((passage) => passage.start <= offset && offset < passage.end) ?? passages[0];
 
+/** The passage most like the sentence; each similarity is taken once, not twice per comparison. */
+function mostSimilar(passages: readonly Passage[], sentence: Vector, idf: (term: string) => number): Passage | undefined {
+  const similarity = new Map(passages.map((passage) => [passage, cosine(vectorFromCounts(countsOf(passage, () => passage.text), idf), sentence)]));
+  return [...passages].sort((a, b) => similarity.get(b)! - similarity.get(a)!)[0];
+}
+
 /**
  * Groups the period's on-topic articles into developments (close dates, similar text), ranks them by
  * coverage (distinct outlets) × recency (× focus), and states each with one verbatim sentence that
@@ -91,7 +130,7 @@ export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: M
   const { matcher, idf } = request;
   const items = request.articles.map((entry) => ({
     entry,
-    vector: vectorOf(`${entry.article.title}\n${entry.article.text}`, idf),
+    vector: vectorFromCounts(countsOf(entry, () => `${entry.article.title}\n${entry.article.text}`), idf),
     day: Math.floor(entry.article.publishedAt.getTime() / DAY_MS),
   }));
   const untilDay = Math.floor(request.until.getTime() / DAY_MS);
@@ -118,9 +157,7 @@ export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: M
     const byDate = [...development.items].sort((a, b) => a.day - b.day);
     for (const item of [sentence.item, ...byDate.filter((other) => other !== sentence.item)]) {
       const { article, passages } = item.entry;
-      const passage = item === sentence.item
-        ? passageAt(passages, sentence.start)
-        : [...passages].sort((a, b) => cosine(vectorOf(b.text, idf), sentenceVector) - cosine(vectorOf(a.text, idf), sentenceVector))[0];
+      const passage = item === sentence.item ? passageAt(passages, sentence.start) : mostSimilar(passages, sentenceVector, idf);
       if (!passage) continue;
       cited.set(passage.id, { passage, article: article satisfies Article });
       citations.push(passage.id);

@@ -49,83 +49,142 @@ function intern(values: string[], lookup: Map<string, number>, value: string): n
   return index;
 }
 
-/** Builds the arrays in two passes: term frequencies per passage, then postings laid out by term. */
-export function buildIndexData(articles: readonly IndexArticle[], passages: readonly IndexPassage[], topicSlugs: readonly string[]): IndexData {
-  if (topicSlugs.length > 32) throw new Error('At most 32 topics fit the topic bitmask.');
-  const outlets: string[] = [];
-  const languages: string[] = [];
-  const outletLookup = new Map<string, number>();
-  const languageLookup = new Map<string, number>();
-  const articleDay = new Int32Array(articles.length);
-  const articleOutlet = new Int32Array(articles.length);
-  const articleLanguage = new Int32Array(articles.length);
-  const articleTopics = new Uint32Array(articles.length);
-  articles.forEach((article, index) => {
-    articleDay[index] = toDay(article.publishedAt);
-    articleOutlet[index] = intern(outlets, outletLookup, article.outlet);
-    articleLanguage[index] = intern(languages, languageLookup, article.language);
+/** An Int32Array that doubles when full: millions of postings without millions of small arrays. */
+class Int32Buffer {
+  array = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.array.length) {
+      const grown = new Int32Array(this.array.length * 2);
+      grown.set(this.array);
+      this.array = grown;
+    }
+    this.array[this.length++] = value;
+  }
+}
+
+/**
+ * Builds the arrays in two passes: term frequencies per passage as passages arrive, then postings
+ * laid out by term. Passages are consumed one at a time into flat typed buffers, so a caller can
+ * tokenize, add and drop each passage instead of holding every token list at once.
+ */
+export class IndexBuilder {
+  private readonly outlets: string[] = [];
+  private readonly languages: string[] = [];
+  private readonly outletLookup = new Map<string, number>();
+  private readonly languageLookup = new Map<string, number>();
+  private readonly articleIds: string[] = [];
+  private readonly articleDay = new Int32Buffer();
+  private readonly articleOutlet = new Int32Buffer();
+  private readonly articleLanguage = new Int32Buffer();
+  private readonly articleTopics = new Int32Buffer();
+  private readonly termLookup = new Map<string, number>();
+  private readonly terms: string[] = [];
+  private readonly documentFrequency = new Int32Buffer();
+  /** Per passage, its distinct terms (first occurrence order) and their counts, back to back. */
+  private readonly docTermStart = new Int32Buffer();
+  private readonly docTerms = new Int32Buffer();
+  private readonly docFreqs = new Int32Buffer();
+  private readonly docLength = new Int32Buffer();
+  private readonly docArticle = new Int32Buffer();
+  private readonly docOrdinal = new Int32Buffer();
+  private readonly docSimHi = new Int32Buffer();
+  private readonly docSimLo = new Int32Buffer();
+  /** Count of each term in the passage being added; reset through the passage's term list. */
+  private readonly counts = new Int32Buffer();
+  private totalLength = 0;
+
+  constructor(private readonly topicSlugs: readonly string[]) {
+    if (topicSlugs.length > 32) throw new Error('At most 32 topics fit the topic bitmask.');
+  }
+
+  /** Adds an article and returns its index, which its passages refer to. */
+  addArticle(article: IndexArticle): number {
+    this.articleIds.push(article.id);
+    this.articleDay.push(toDay(article.publishedAt));
+    this.articleOutlet.push(intern(this.outlets, this.outletLookup, article.outlet));
+    this.articleLanguage.push(intern(this.languages, this.languageLookup, article.language));
     let bits = 0;
     for (const slug of article.topics) {
-      const bit = topicSlugs.indexOf(slug);
+      const bit = this.topicSlugs.indexOf(slug);
       if (bit >= 0) bits |= 1 << bit;
     }
-    articleTopics[index] = bits >>> 0;
-  });
-
-  const termLookup = new Map<string, number>();
-  const terms: string[] = [];
-  const docTerms: Int32Array[] = [];
-  const docFreqs: Uint16Array[] = [];
-  const docLength = new Float32Array(passages.length);
-  const documentFrequency: number[] = [];
-  const docSimHi = new Uint32Array(passages.length);
-  const docSimLo = new Uint32Array(passages.length);
-  let totalLength = 0;
-  passages.forEach((passage, doc) => {
-    const counts = new Map<number, number>();
-    for (const token of passage.tokens) {
-      const term = intern(terms, termLookup, token);
-      counts.set(term, (counts.get(term) ?? 0) + 1);
-    }
-    docTerms.push(Int32Array.from(counts.keys()));
-    docFreqs.push(Uint16Array.from(counts.values(), (count) => Math.min(count, 65535)));
-    for (const term of counts.keys()) documentFrequency[term] = (documentFrequency[term] ?? 0) + 1;
-    docLength[doc] = passage.tokens.length;
-    totalLength += passage.tokens.length;
-    [docSimHi[doc], docSimLo[doc]] = simhash(passage.tokens);
-  });
-
-  const averageLength = passages.length > 0 ? totalLength / passages.length : 1;
-  const termOffsets = new Int32Array(terms.length + 1);
-  for (let term = 0; term < terms.length; term++) termOffsets[term + 1] = termOffsets[term]! + (documentFrequency[term] ?? 0);
-  const postingCount = termOffsets[terms.length] ?? 0;
-  const postingDocs = new Int32Array(postingCount);
-  const postingWeights = new Float32Array(postingCount);
-  const cursor = termOffsets.slice(0, terms.length);
-  for (let doc = 0; doc < passages.length; doc++) {
-    const norm = K1 * (1 - B + (B * docLength[doc]!) / averageLength);
-    const docTermList = docTerms[doc]!;
-    const freqs = docFreqs[doc]!;
-    for (let i = 0; i < docTermList.length; i++) {
-      const term = docTermList[i]!;
-      const at = cursor[term]!++;
-      const tf = freqs[i]!;
-      postingDocs[at] = doc;
-      postingWeights[at] = (tf * (K1 + 1)) / (tf + norm);
-    }
+    this.articleTopics.push(bits);
+    return this.articleIds.length - 1;
   }
-  const idf = Float32Array.from(terms, (_, term) => {
-    const df = documentFrequency[term] ?? 0;
-    return Math.log(1 + (passages.length - df + 0.5) / (df + 0.5));
-  });
 
-  return {
-    terms, termOffsets, postingDocs, postingWeights, idf,
-    docArticle: Int32Array.from(passages, (p) => p.articleIndex),
-    docOrdinal: Int32Array.from(passages, (p) => p.ordinal),
-    docSimHi, docSimLo,
-    articleIds: articles.map((article) => article.id),
-    articleDay, articleOutlet, articleLanguage, articleTopics,
-    outlets, languages, topicSlugs: [...topicSlugs],
-  };
+  addPassage(passage: IndexPassage): void {
+    const { tokens } = passage;
+    const first = this.docTerms.length;
+    this.docTermStart.push(first);
+    for (const token of tokens) {
+      const term = intern(this.terms, this.termLookup, token);
+      if (term === this.documentFrequency.length) {
+        this.documentFrequency.push(0);
+        this.counts.push(0);
+      }
+      if (this.counts.array[term]!++ === 0) this.docTerms.push(term);
+    }
+    for (let at = first; at < this.docTerms.length; at++) {
+      const term = this.docTerms.array[at]!;
+      this.docFreqs.push(Math.min(this.counts.array[term]!, 65535));
+      this.counts.array[term] = 0;
+      this.documentFrequency.array[term]!++;
+    }
+    this.docLength.push(tokens.length);
+    this.totalLength += tokens.length;
+    this.docArticle.push(passage.articleIndex);
+    this.docOrdinal.push(passage.ordinal);
+    const [hi, lo] = simhash(tokens);
+    this.docSimHi.push(hi);
+    this.docSimLo.push(lo);
+  }
+
+  finish(): IndexData {
+    const { terms } = this;
+    const passages = this.docLength.length;
+    this.docTermStart.push(this.docTerms.length);
+    const averageLength = passages > 0 ? this.totalLength / passages : 1;
+    const termOffsets = new Int32Array(terms.length + 1);
+    for (let term = 0; term < terms.length; term++) termOffsets[term + 1] = termOffsets[term]! + this.documentFrequency.array[term]!;
+    const postingCount = termOffsets[terms.length] ?? 0;
+    const postingDocs = new Int32Array(postingCount);
+    const postingWeights = new Float32Array(postingCount);
+    const cursor = termOffsets.slice(0, terms.length);
+    for (let doc = 0; doc < passages; doc++) {
+      const norm = K1 * (1 - B + (B * this.docLength.array[doc]!) / averageLength);
+      for (let i = this.docTermStart.array[doc]!, end = this.docTermStart.array[doc + 1]!; i < end; i++) {
+        const at = cursor[this.docTerms.array[i]!]!++;
+        const tf = this.docFreqs.array[i]!;
+        postingDocs[at] = doc;
+        postingWeights[at] = (tf * (K1 + 1)) / (tf + norm);
+      }
+    }
+    const idf = Float32Array.from(terms, (_, term) => {
+      const df = this.documentFrequency.array[term]!;
+      return Math.log(1 + (passages - df + 0.5) / (df + 0.5));
+    });
+    const articles = this.articleIds.length;
+    return {
+      terms, termOffsets, postingDocs, postingWeights, idf,
+      docArticle: this.docArticle.array.slice(0, passages),
+      docOrdinal: this.docOrdinal.array.slice(0, passages),
+      docSimHi: new Uint32Array(this.docSimHi.array.buffer.slice(0, passages * 4)),
+      docSimLo: new Uint32Array(this.docSimLo.array.buffer.slice(0, passages * 4)),
+      articleIds: [...this.articleIds],
+      articleDay: this.articleDay.array.slice(0, articles),
+      articleOutlet: this.articleOutlet.array.slice(0, articles),
+      articleLanguage: this.articleLanguage.array.slice(0, articles),
+      articleTopics: new Uint32Array(this.articleTopics.array.buffer.slice(0, articles * 4)),
+      outlets: [...this.outlets], languages: [...this.languages], topicSlugs: [...this.topicSlugs],
+    };
+  }
+}
+
+export function buildIndexData(articles: readonly IndexArticle[], passages: readonly IndexPassage[], topicSlugs: readonly string[]): IndexData {
+  const builder = new IndexBuilder(topicSlugs);
+  for (const article of articles) builder.addArticle(article);
+  for (const passage of passages) builder.addPassage(passage);
+  return builder.finish();
 }

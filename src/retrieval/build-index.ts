@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ArticleStore } from '../store/article-store.ts';
 import { entityTerms, type TopicMatcher } from '../topics/topic-matcher.ts';
-import { buildIndexData, type IndexArticle, type IndexData, type IndexPassage } from './bm25-index.ts';
+import { IndexBuilder, type IndexData } from './bm25-index.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Bump when tokenizing or scoring changes, so every persisted index is rebuilt once. */
@@ -13,13 +13,17 @@ export function indexFingerprint(matchers: readonly TopicMatcher[]): string {
   return createHash('sha256').update(INDEX_FORMAT).update(topics).digest('hex').slice(0, 16);
 }
 
-/** Reads every stored article, tags its topics, and indexes each passage with the title as context. */
+/** One formatter for every article: toLocaleString() would build a new one per call (~90 µs each). */
+const MONTH = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' });
+
+/**
+ * Reads every stored article, tags its topics, and indexes each passage with the title as context.
+ * Each passage goes into the builder as soon as it is tokenized, so token lists never pile up.
+ */
 export async function buildIndexFromStore(store: ArticleStore, matchers: readonly TopicMatcher[]): Promise<IndexData> {
-  const articles: IndexArticle[] = [];
-  const passages: IndexPassage[] = [];
+  const builder = new IndexBuilder(matchers.map((matcher) => matcher.topic.slug));
   for await (const { article, passages: stored } of store.all()) {
-    const articleIndex = articles.length;
-    articles.push({
+    const articleIndex = builder.addArticle({
       id: article.id,
       publishedAt: article.publishedAt,
       outlet: article.outlet,
@@ -27,15 +31,15 @@ export async function buildIndexFromStore(store: ArticleStore, matchers: readonl
       topics: matchers.filter((matcher) => matcher.isOnTopic(article)).map((matcher) => matcher.topic.slug),
     });
     // The title gives every passage its context; the year and month let "in 2019" or "last june" match.
-    const month = article.publishedAt.toLocaleString('en', { month: 'long', timeZone: 'UTC' });
+    const month = MONTH.format(article.publishedAt);
     const titleTokens = [...tokenize(article.title), ...tokenize(`${article.publishedAt.getUTCFullYear()} ${month}`)];
     for (const passage of stored) {
-      passages.push({
+      builder.addPassage({
         articleIndex,
         ordinal: passage.ordinal,
         tokens: [...titleTokens, ...tokenize(passage.text), ...entityTerms(matchers, `${article.title}\n${passage.text}`)],
       });
     }
   }
-  return buildIndexData(articles, passages, matchers.map((matcher) => matcher.topic.slug));
+  return builder.finish();
 }

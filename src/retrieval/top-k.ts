@@ -1,4 +1,11 @@
-/** Keeps the k highest-scoring ids seen so far in a binary min-heap on typed arrays. */
+/** Whether (idA, scoreA) ranks below (idB, scoreB): a lower score, or an equal score and a higher id. */
+const ranksBelow = (idA: number, scoreA: number, idB: number, scoreB: number): boolean => scoreA < scoreB || (scoreA === scoreB && idA > idB);
+
+/**
+ * Keeps the k highest-scoring ids seen so far in a binary min-heap on typed arrays. Equal scores go
+ * to the lower id, the order sorted() uses, so the set kept does not depend on the order of pushes
+ * (which lets the searcher skip passages that cannot win without changing who wins a tie).
+ */
 export class TopK {
   private readonly ids: Int32Array;
   private readonly scores: Float64Array;
@@ -16,33 +23,34 @@ export class TopK {
 
   push(id: number, score: number): void {
     if (this.k === 0) return;
+    const { ids, scores } = this;
     if (this.size < this.k) {
       let i = this.size++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (this.scores[parent]! <= score) break;
-        this.ids[i] = this.ids[parent]!;
-        this.scores[i] = this.scores[parent]!;
+        if (!ranksBelow(id, score, ids[parent]!, scores[parent]!)) break;
+        ids[i] = ids[parent]!;
+        scores[i] = scores[parent]!;
         i = parent;
       }
-      this.ids[i] = id;
-      this.scores[i] = score;
+      ids[i] = id;
+      scores[i] = score;
       return;
     }
-    if (score <= this.scores[0]!) return;
+    if (!ranksBelow(ids[0]!, scores[0]!, id, score)) return;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= this.size) break;
       const right = left + 1;
-      const child = right < this.size && this.scores[right]! < this.scores[left]! ? right : left;
-      if (this.scores[child]! >= score) break;
-      this.ids[i] = this.ids[child]!;
-      this.scores[i] = this.scores[child]!;
+      const child = right < this.size && ranksBelow(ids[right]!, scores[right]!, ids[left]!, scores[left]!) ? right : left;
+      if (!ranksBelow(ids[child]!, scores[child]!, id, score)) break;
+      ids[i] = ids[child]!;
+      scores[i] = scores[child]!;
       i = child;
     }
-    this.ids[i] = id;
-    this.scores[i] = score;
+    ids[i] = id;
+    scores[i] = score;
   }
 
   /** Highest first. */
