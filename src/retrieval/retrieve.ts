@@ -22,7 +22,7 @@ export type RetrieveOptions = {
 const NEAR_DUPLICATE_BITS = 3;
 /** Each further passage from an article already chosen keeps this share of its score. */
 const SAME_ARTICLE_FACTOR = 0.3;
-const CANDIDATES_PER_RESULT = 6;
+const CANDIDATES_PER_RESULT = 4;
 const DEFAULT_RECENCY_WEIGHT = 0.3;
 
 /** Drops wire copies (keeping the better-scored one), then picks greedily with a same-article penalty. */

@@ -54,7 +54,11 @@ export function entityTerms(matchers: readonly TopicMatcher[], text: string): st
 }
 
 export function topicMatcher(topic: Topic): TopicMatcher {
-  const compiled = topic.entities.map((entity) => ({ entity, regexps: entityRegExps(entity) }));
+  const compiled = topic.entities.map((entity) => {
+    const regexps = entityRegExps(entity);
+    // Non-global twins for yes/no tests: a global RegExp keeps lastIndex between calls.
+    return { entity, regexps, testers: regexps.map((r) => new RegExp(r.source, r.flags.replace('g', ''))) };
+  });
 
   const mentions = (text: string) => {
     const counts = new Map<string, number>();
@@ -86,7 +90,7 @@ export function topicMatcher(topic: Topic): TopicMatcher {
       );
     },
     entitiesIn(text) {
-      return compiled.filter(({ regexps }) => regexps.some((r) => new RegExp(r.source, r.flags).test(text))).map((c) => c.entity);
+      return compiled.filter(({ testers }) => testers.some((r) => r.test(text))).map((c) => c.entity);
     },
   };
 }

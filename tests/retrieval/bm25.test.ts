@@ -75,3 +75,30 @@ describe('BM25 index on typed arrays', () => {
     expect(top.sorted().map((entry) => entry.score)).toEqual([9.5, 9, 7]);
   });
 });
+
+describe('BM25 early termination', () => {
+  it('returns the same top 10 as scoring every passage, for long queries on a large index', () => {
+    // A seeded Zipf-ish corpus: a few common words and a long tail, so MaxScore has terms to skip.
+    let seed = 42;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const vocabulary = Array.from({ length: 400 }, (_, i) => `w${i}`);
+    const word = () => vocabulary[Math.floor(vocabulary.length * random() ** 3)]!;
+    const docs = Array.from({ length: 3000 }, () => Array.from({ length: 20 + Math.floor(random() * 80) }, word));
+    const articles = docs.map((_, i) => ({ id: `a${i}`, publishedAt: new Date(Date.UTC(2020, 0, 1 + (i % 900))), outlet: 'Wire', language: 'en', topics: [] }));
+    const searcher = new Bm25Searcher(buildIndexData(articles, docs.map((tokens, i) => ({ articleIndex: i, ordinal: 0, tokens })), []));
+    const { idf, termOffsets, postingDocs, postingWeights } = searcher.data;
+    const termId = new Map(searcher.data.terms.map((term, id) => [term, id]));
+    for (let q = 0; q < 60; q++) {
+      const query = Array.from({ length: 2 + (q % 7) }, () => ({ term: word(), weight: random() < 0.3 ? 0.4 : 1 }));
+      const brute = new Float64Array(docs.length);
+      for (const { term, weight } of query) {
+        const id = termId.get(term);
+        if (id === undefined) continue;
+        for (let at = termOffsets[id]!; at < termOffsets[id + 1]!; at++) brute[postingDocs[at]!]! += idf[id]! * weight * postingWeights[at]!;
+      }
+      const expected = [...brute].map((score, doc) => ({ doc, score })).filter((x) => x.score > 0).sort((a, b) => b.score - a.score || a.doc - b.doc).slice(0, 10);
+      const got = searcher.search(query, 10);
+      expect(got.map((hit) => hit.score)).toEqual(expected.map((x) => expect.closeTo(x.score, 4)));
+    }
+  });
+});
