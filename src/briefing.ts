@@ -24,6 +24,8 @@ export type BriefingDeps = {
   condense?: Condenser | undefined;
   /** Hybrid retrieval when EMBEDDING_MODEL is set: passage vectors and the model for the query's. */
   dense?: Dense | undefined;
+  /** Story ids of articles that came from feeds (wire copies share one), so a brief counts a story once. */
+  storyIds?: ((articleIds: readonly string[]) => Promise<Map<string, string>>) | undefined;
   searcher: Bm25Searcher;
   store: ArticleStore;
   matchers: readonly TopicMatcher[];
@@ -98,11 +100,12 @@ export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promi
 
   const ids = selected.slice(0, MAX_BRIEF_ARTICLES).map((index) => searcher.data.articleIds[index]!);
   const articles = (await deps.store.getMany(ids)).flatMap((entry) => (entry ? [entry] : []));
+  const stories = deps.storyIds ? await deps.storyIds(ids) : undefined;
   if (articles.some((entry) => entry.article.partial)) notices.push('Some sources were cut short by a paywall; only their free part was read.');
   const compose = (maxPoints: number) => {
     const { draft, cited } = extractiveBrief({
       articles, matcher, idf: (term) => searcher.idf(term), until, halfLifeDays: deps.halfLifeDays,
-      focus: focus && focus.size > 0 ? focus : undefined, maxPoints,
+      focus: focus && focus.size > 0 ? focus : undefined, stories, maxPoints,
     });
     draft.notices.unshift(...notices);
     return { draft, cited, brief: toBrief(draft, cited, { topic: matcher.topic.slug, period: window.value.period }) };

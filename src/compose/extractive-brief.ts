@@ -28,6 +28,8 @@ export type BriefRequest = {
   halfLifeDays: number;
   /** Relevance of each article to the --focus text (by id); absent = no focus. */
   focus?: ReadonlyMap<string, number> | undefined;
+  /** Story id by article id (wire copies across outlets share one); absent = every article its own story. */
+  stories?: ReadonlyMap<string, string> | undefined;
   maxPoints?: number;
 };
 
@@ -136,7 +138,8 @@ export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: M
   const untilDay = Math.floor(request.until.getTime() / DAY_MS);
   const developments: Development[] = groupDevelopments(items).map((group) => {
     const day = Math.max(...group.map((item) => item.day));
-    const outlets = new Set(group.map((item) => item.entry.article.outlet)).size;
+    // Coverage counts independent reporting: outlets, with the copies of one wire story counted once.
+    const outlets = new Set(group.map(({ entry }) => request.stories?.get(entry.article.id) ?? `outlet:${entry.article.outlet}`)).size;
     const recency = 2 ** (-Math.max(0, untilDay - day) / request.halfLifeDays);
     const focus = request.focus ? Math.max(0, ...group.map((item) => request.focus?.get(item.entry.article.id) ?? 0)) : 1;
     // Readers get English points where English reporting exists; a story told only in Korean or
