@@ -36,8 +36,8 @@ export type BriefingDeps = {
 
 export type BriefInput = { topic: string; since?: string | undefined; until?: string | undefined; focus?: string | undefined };
 export type AskInput = { question: string; topic?: string | undefined; context?: string | undefined };
-/** expandAliases: false searches the words as typed (the eval's lexical baseline). */
-export type SearchInput = { query: string; k: number; topic?: string | undefined; expandAliases?: boolean };
+/** expandAliases: false searches the words as typed; hybrid: false leaves vectors out (the eval's baselines). */
+export type SearchInput = { query: string; k: number; topic?: string | undefined; expandAliases?: boolean; hybrid?: boolean };
 
 /** A brief reads at most this many articles: grouping compares every pair, and older ones rarely make the cut. */
 const MAX_BRIEF_ARTICLES = 300;
@@ -175,7 +175,7 @@ export async function searchPassages(deps: BriefingDeps, input: SearchInput): Pr
     matchers = [found.value.matcher];
   }
   const terms = queryTerms(input.query, matchers, input.expandAliases ?? true, deps.now());
-  const dense = input.expandAliases === false ? undefined : await denseQuery(deps, input.query, []);
+  const dense = input.expandAliases === false || input.hybrid === false ? undefined : await denseQuery(deps, input.query, []);
   return ok(await retrieve(deps, weighTerms(terms, (term) => deps.searcher.idf(term)), {
     k: input.k, filter: { topicBit: bit }, now: deps.now(), halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT, dense,
   }));

@@ -42,7 +42,7 @@ const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b
 
 export type EvalReport = {
   questions: number;
-  retrieval: Record<'lexical' | 'lexical+aliases', RankingScores>;
+  retrieval: Partial<Record<'lexical' | 'lexical+aliases' | 'hybrid', RankingScores>>;
   misses: { id: string; question: string; recallAt5: number }[];
   ask: { answeredWithExpected: number; unanswerable: number; abstained: number };
 };
@@ -50,21 +50,27 @@ export type EvalReport = {
 /** Runs the dev set against a fresh store loaded with the bundled corpus. */
 export async function runEval(): Promise<EvalReport> {
   const dataDir = await mkdtemp(join(tmpdir(), 'briefing-eval-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', CORPUS_DIR: resolve(EVAL_DIR, '../../data/corpus') });
+  // With EMBEDDING_MODEL (and a key) in the environment, the hybrid path is measured too.
+  const model = Object.fromEntries(
+    ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'EMBEDDING_MODEL'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+  );
+  const hybrid = Boolean(model.EMBEDDING_MODEL && model.OPENAI_API_KEY);
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', CORPUS_DIR: resolve(EVAL_DIR, '../../data/corpus'), ...(hybrid ? model : {}) });
   const app = await createApp(config, silentLogger(), () => EVAL_NOW);
   try {
     const questions = loadQuestions();
-    const retrieval = {} as EvalReport['retrieval'];
+    const retrieval: EvalReport['retrieval'] = {};
     const misses: EvalReport['misses'] = [];
-    for (const [label, expandAliases] of [['lexical', false], ['lexical+aliases', true]] as const) {
+    const variants = [['lexical', false, false], ['lexical+aliases', true, false], ...(hybrid ? [['hybrid', true, true] as const] : [])] as const;
+    for (const [label, expandAliases, useVectors] of variants) {
       const scores: RankingScores[] = [];
       for (const question of questions) {
-        const result = await app.search({ query: question.question, k: 10, topic: question.topic, expandAliases });
+        const result = await app.search({ query: question.question, k: 10, topic: question.topic, expandAliases, hybrid: useVectors });
         if (!result.ok) throw new Error(`${question.id}: ${result.error.code}`);
         const ranked = [...new Set(result.value.map((hit) => hit.article.id))];
         const score = scoreRanking(ranked, new Set(question.expected.map((url) => articleId({ url, text: '' }))));
         scores.push(score);
-        if (expandAliases && score.recallAt5 < 1) misses.push({ id: question.id, question: question.question, recallAt5: score.recallAt5 });
+        if (label === 'lexical+aliases' && score.recallAt5 < 1) misses.push({ id: question.id, question: question.question, recallAt5: score.recallAt5 });
       }
       retrieval[label] = { recallAt5: mean(scores.map((s) => s.recallAt5)), mrr: mean(scores.map((s) => s.mrr)), ndcgAt10: mean(scores.map((s) => s.ndcgAt10)) };
     }
