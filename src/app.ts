@@ -5,7 +5,7 @@ import { ingestParsed, type IngestReport } from './ingest/ingest.ts';
 import type { FileDefaults } from './ingest/parse-result.ts';
 import { readSourceFiles } from './ingest/read-source-files.ts';
 import type { Logger } from './log.ts';
-import type { FeedRuntime } from './feed-runtime.ts';
+import type { FeedRuntime, GuildFeedInput } from './feed-runtime.ts';
 import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
 import { cachedEmbedder } from './retrieval/cached-embedder.ts';
 import { buildDense, type Dense } from './retrieval/hybrid.ts';
@@ -130,6 +130,12 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
       return report;
     },
     feedStates: async () => (await feedRuntimeNow()).states(),
+    /** FEEDS_FILE's feeds and this server's, each with its last outcome, for /sources. */
+    feedHealth: async (guildId?: string) => (await feedRuntimeNow()).health(guildId),
+    /** Probes the address (SSRF guard included) and, when it is a feed, polls it from the next run on. */
+    addGuildFeed: async (input: GuildFeedInput) => (await feedRuntimeNow()).addGuildFeed(input),
+    guildFeeds: async (guildId: string) => (await feedRuntimeNow()).guildFeeds(guildId),
+    removeGuildFeed: async (guildId: string, url: string) => (await feedRuntimeNow()).removeGuildFeed(guildId, url),
     /** Loads the sample corpus and the index now rather than on the first command. */
     warmUp: async () => {
       await deps();

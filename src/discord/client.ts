@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import type { App } from '../app.ts';
 import { ConfigError, type Config } from '../config.ts';
+import { startFeedPolling } from '../ingest/feed-polling.ts';
 import type { Logger } from '../log.ts';
 import { commands } from './commands/index.ts';
 import { createDispatcher } from './dispatch.ts';
@@ -24,6 +25,11 @@ export function createClient(config: Pick<Config, 'DISCORD_API_URL'>, overrides:
   });
 }
 
+export type BotOptions = {
+  /** Test-only: the gap between feed runs in milliseconds, instead of FEED_POLL_MINUTES (which must still be > 0 to poll). */
+  feedPollMs?: number;
+};
+
 export type Bot = {
   client: Client;
   /** Resolves once no interaction is being answered (tests and graceful shutdown). */
@@ -32,10 +38,11 @@ export type Bot = {
 };
 
 /**
- * Logs in, waits until the guilds are cached (ClientReady), and answers interactions until `stop()`.
- * `briefing-bot serve` calls this; it rejects when the token is missing or refused.
+ * Logs in, waits until the guilds are cached (ClientReady), and answers interactions until `stop()`. With
+ * FEED_POLL_MINUTES > 0 it also runs the feeds (FEEDS_FILE's and every server's) now and then that many minutes
+ * after each run ends. `briefing-bot serve` calls this; it rejects when the token is missing or refused.
  */
-export async function startBot(config: Config, app: App, log: Logger, overrides: Partial<ClientOptions> = {}): Promise<Bot> {
+export async function startBot(config: Config, app: App, log: Logger, overrides: Partial<ClientOptions> = {}, options: BotOptions = {}): Promise<Bot> {
   if (!config.DISCORD_TOKEN) throw new ConfigError('DISCORD_TOKEN is not set: copy the bot token from the Developer Portal (Bot → Reset Token) into .env.');
   const botLog = log.child({ module: 'discord' });
   await app.warmUp(); // the first /brief should not pay for loading the index
@@ -70,15 +77,22 @@ export async function startBot(config: Config, app: App, log: Logger, overrides:
     throw err;
   }
   botLog.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+  // Each run logs its own summary line ('feed run finished'); a failed run is logged and the next one still comes.
+  const stopPolling = config.FEED_POLL_MINUTES > 0
+    ? startFeedPolling(() => app.ingestFeeds(), options.feedPollMs ?? config.FEED_POLL_MINUTES * 60_000, log.child({ module: 'feeds' }))
+    : undefined;
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       client.removeAllListeners(Events.InteractionCreate);
+      // A feed run in progress is waited for too, so the store is not closed under it; both within DRAIN_MS.
+      const polled = stopPolling?.() ?? Promise.resolve();
       let timer: NodeJS.Timeout | undefined;
-      const drained = Promise.allSettled([...inFlight]);
-      await Promise.race([drained, new Promise((done) => { timer = setTimeout(done, DRAIN_MS); })]);
+      const drained = Promise.allSettled([...inFlight, polled]);
+      const late = await Promise.race([drained.then(() => false), new Promise<boolean>((done) => { timer = setTimeout(() => done(true), DRAIN_MS); })]);
       clearTimeout(timer);
+      if (late) botLog.warn({ interactions: inFlight.size }, 'stopping with work still in progress');
       await client.destroy();
       await conversations.close();
       botLog.info('disconnected from Discord');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
-export const FeedKind = z.enum(['rss', 'atom', 'rdf', 'html-index']);
+export const FeedKind = z.enum(['rss', 'atom', 'rdf', 'json', 'html-index']);
 
 /** One source the bot polls. `url` must be a public http(s) address; the fetcher refuses anything else. */
 export const FeedSource = z.object({

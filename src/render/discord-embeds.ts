@@ -1,5 +1,7 @@
 import type { SourcesOverview } from '../briefing.ts';
+import type { FeedHealth } from '../feed-runtime.ts';
 import type { Brief, Source } from '../model.ts';
+import type { GuildFeed } from '../store/keyv-guild-feeds.ts';
 
 /** Plain objects of Discord's API shape, so this file needs nothing from discord.js. */
 export type EmbedField = { name: string; value: string; inline?: boolean };
@@ -204,13 +206,63 @@ export function sourcesList(brief: Brief, options: BriefRenderOptions = {}): Dis
   return paginate(title, lines.length > 0 ? lines : ['This brief cites no sources.'], `${brief.sources.length} sources`);
 }
 
-/** `/sources`: what the store holds, per outlet. */
-export function sourcesOverviewMessage(overview: SourcesOverview): DiscordMessage[] {
+/** `/sources`: what the store holds, per outlet, then (when given) how each feed is doing. */
+export function sourcesOverviewMessage(overview: SourcesOverview, feeds?: readonly FeedHealth[] | string): DiscordMessage[] {
   const lines = overview.outlets.map(
     (entry) => `**${escapeMarkdown(clip(entry.outlet, 100))}** — ${entry.articles} article${entry.articles === 1 ? '' : 's'}, newest ${entry.newest}`,
   );
   const footer = `${overview.articles} articles from ${overview.outlets.length} outlets`;
-  return paginate('Sources in the store', lines.length > 0 ? lines : ['The store holds no articles yet.'], footer);
+  const messages = paginate('Sources in the store', lines.length > 0 ? lines : ['The store holds no articles yet.'], footer);
+  if (feeds === undefined) return messages;
+  const health = typeof feeds === 'string' ? { title: 'Feeds', description: escapedClip(feeds, 500), color: COLOR } : feedHealthEmbed(feeds);
+  const last = messages.at(-1)!;
+  if (last.embeds.length < LIMITS.embedsPerMessage && [...last.embeds, health].reduce((sum, embed) => sum + embedSize(embed), 0) <= LIMITS.total) last.embeds.push(health);
+  else messages.push({ embeds: [health], allowedMentions: NO_MENTIONS() });
+  return messages;
+}
+
+const embedSize = (embed: Embed) =>
+  (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + fieldsSize(embed.fields ?? []);
+
+/** `<t:…>` renders in each reader's own time zone and language. */
+const discordTime = (date: Date, style: 'f' | 'd' = 'f') => `<t:${Math.floor(date.getTime() / 1000)}:${style}>`;
+const MAX_REASON_CHARS = 160;
+/** Room for the feed list: the outlets embed may share the message, so not the full 4096. */
+const FEED_HEALTH_CHARS = 3000;
+
+function feedHealthLine(feed: FeedHealth): string {
+  const name = feed.name === feed.outlet ? '' : ` (${escapedClip(feed.name, 80)})`;
+  const label = `**${escapedClip(feed.outlet, 80)}**${name}${feed.addedHere ? ' · added here' : ''}`;
+  const state = feed.state;
+  if (!state) return `${label} — not fetched yet`;
+  const since = state.lastSuccessAt ? `last success ${discordTime(state.lastSuccessAt)}` : 'no success yet';
+  if (state.status === 'ok') return `${label} — ok · ${since}`;
+  const reason = escapedClip(state.lastError ?? 'unknown error', MAX_REASON_CHARS);
+  const next = state.status === 'backing-off' && state.nextAttemptAt ? `backing off until ${discordTime(state.nextAttemptAt)}` : 'retried on the next run';
+  return `${label} — failing: ${reason} (${state.failures} in a row) · ${next} · ${since}`;
+}
+
+/** One embed of feed statuses, failing ones first (the caller sorts); what does not fit becomes "…and N more". */
+export function feedHealthEmbed(feeds: readonly FeedHealth[]): Embed {
+  const count = (test: (feed: FeedHealth) => boolean) => feeds.filter(test).length;
+  const failing = count((feed) => feed.state !== undefined && feed.state.status !== 'ok');
+  const waiting = count((feed) => feed.state === undefined);
+  const description = feeds.length === 0 ? 'No feeds are configured.' : fitLines(feeds.map(feedHealthLine), FEED_HEALTH_CHARS, (left) => `*…and ${left} more.*`);
+  const footer = `${feeds.length} feed${feeds.length === 1 ? '' : 's'}: ${feeds.length - failing - waiting} ok, ${failing} failing, ${waiting} not fetched yet`;
+  return { title: 'Feeds', description, color: COLOR, footer: { text: footer } };
+}
+
+/** A URL as inline code: shown exactly (for copying into /feeds remove), never a link. */
+const codeUrl = (url: string) => `\`${clip(url, MAX_URL_CHARS).replace(/`/g, '%60')}\``;
+
+/** `/feeds list`: the feeds this server added. */
+export function guildFeedsMessage(feeds: readonly GuildFeed[]): DiscordMessage[] {
+  const lines = feeds.map((feed) => {
+    const by = /^\d{1,20}$/.test(feed.addedBy) ? `<@${feed.addedBy}>` : escapedClip(feed.addedBy, 40);
+    return `**${escapedClip(feed.name, 100)}** — ${escapedClip(feed.outlet, 80)} · topic ${escapeMarkdown(feed.topic)} · added by ${by} ${discordTime(feed.addedAt, 'd')}\n${codeUrl(feed.url)}`;
+  });
+  const empty = 'This server has added no feeds. Add one with `/feeds add url:<address>`.';
+  return paginate('Feeds this server added', lines.length > 0 ? lines : [empty], `${feeds.length} feed${feeds.length === 1 ? '' : 's'}`);
 }
 
 /** A short plain message (failures, confirmations). Content is at most 2000 characters. */

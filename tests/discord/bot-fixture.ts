@@ -7,7 +7,7 @@ import type { ClientOptions } from 'discord.js';
 import { test as base, expect } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { startBot, type Bot } from '../../src/discord/client.ts';
+import { startBot, type Bot, type BotOptions } from '../../src/discord/client.ts';
 import { silentLogger } from '../../src/log.ts';
 import { DiscordDouble, isJson, type DoubleOptions, type Json, type RecordedRequest } from '../support/discord-double.ts';
 
@@ -23,16 +23,19 @@ export type ConnectOptions = {
   client?: Partial<ClientOptions>;
   /** Wraps the file's app, e.g. to record or slow down `ask`. */
   app?: (app: App) => App;
+  /** startBot's own options, e.g. `{ feedPollMs: 200 }`. */
+  bot?: BotOptions;
 };
 type Shared = { app: App; config: Config };
 
-export const test = base.extend<{ shared: Shared; connect: (options?: ConnectOptions) => Promise<Harness> }>({
+export const test = base.extend<{ appEnv: Record<string, string>; shared: Shared; connect: (options?: ConnectOptions) => Promise<Harness> }>({
+  /** Extra environment for the file's app; a file overrides it with `test.override({ appEnv: [..., { scope: 'file' }] })` (see feeds.test.ts). */
+  appEnv: [{}, { scope: 'file' }],
   shared: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the destructuring
-    async ({}, use) => {
+    async ({ appEnv }, use) => {
       const dir = await mkdtemp(join(tmpdir(), 'briefing-discord-'));
       // Generous limits by default; the tests about limits lower them.
-      const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DISCORD_TOKEN: TOKEN, USER_COMMANDS_PER_MINUTE: '600' });
+      const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DISCORD_TOKEN: TOKEN, USER_COMMANDS_PER_MINUTE: '600', ...appEnv });
       const app = await createApp(config, silentLogger());
       await app.warmUp();
       await use({ app, config });
@@ -48,7 +51,7 @@ export const test = base.extend<{ shared: Shared; connect: (options?: ConnectOpt
       const config: Config = { ...shared.config, DISCORD_API_URL: double.apiBase, ...options.config };
       const app = options.app ? options.app(shared.app) : shared.app;
       const { rest, ...client } = options.client ?? {};
-      const bot = await startBot(config, app, silentLogger(), { waitGuildTimeout: 1000, ...client, rest: { globalRequestsPerSecond: 10_000, ...rest } });
+      const bot = await startBot(config, app, silentLogger(), { waitGuildTimeout: 1000, ...client, rest: { globalRequestsPerSecond: 10_000, ...rest } }, options.bot);
       const harness = { double, bot, app, config };
       started.push(harness);
       return harness;

@@ -1,3 +1,4 @@
+import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { commands } from '../../src/discord/commands/index.ts';
@@ -19,8 +20,14 @@ const configFor = (running: DiscordDouble, env: Record<string, string> = {}) =>
   loadConfig({ LOG_LEVEL: 'silent', DISCORD_TOKEN: TOKEN, DISCORD_API_URL: running.apiBase, ...env });
 
 describe('slash command definitions', () => {
-  it('lists /brief, /ask, /sources and /help, in that order', () => {
-    expect(commandsJson().map((command) => command.name)).toEqual(['brief', 'ask', 'sources', 'help']);
+  it('lists /brief, /ask, /sources, /feeds and /help, in that order', () => {
+    expect(commandsJson().map((command) => command.name)).toEqual(['brief', 'ask', 'sources', 'feeds', 'help']);
+  });
+
+  it('hides /feeds from members without Manage Server and offers it in servers only', () => {
+    const feeds = commandsJson().find((command) => command.name === 'feeds');
+    expect(feeds).toMatchObject({ default_member_permissions: String(PermissionFlagsBits.ManageGuild), contexts: [InteractionContextType.Guild] });
+    expect(feeds?.options?.map((option) => option.name)).toEqual(['add', 'remove', 'list']);
   });
 
   it('passes the builders\' own checks again when every definition is rebuilt to JSON', () => {
@@ -35,15 +42,18 @@ describe('slash command definitions', () => {
       expect(command.name).toBe(command.name.toLowerCase());
       expect(command.description.length).toBeGreaterThan(0);
       expect(command.description.length).toBeLessThanOrEqual(100);
-      const options = command.options ?? [];
-      expect(options.length).toBeLessThanOrEqual(25);
-      expect(new Set(options.map((option) => option.name)).size, `${command.name}: duplicate option names`).toBe(options.length);
-      const required = options.map((option) => ('required' in option && option.required) === true);
-      expect(required, `${command.name}: a required option after an optional one`).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
-      for (const option of options) {
-        expect(option.name).toMatch(NAME);
-        expect(option.description.length).toBeLessThanOrEqual(100);
-        if ('autocomplete' in option && option.autocomplete) expect('choices' in option && option.choices).toBeFalsy();
+      // A subcommand's options are checked like a command's.
+      const subcommands = (command.options ?? []).flatMap((option) => ('options' in option && option.type === 1 ? [{ name: `${command.name} ${option.name}`, options: option.options ?? [] }] : []));
+      for (const { name, options } of [{ name: command.name, options: command.options ?? [] }, ...subcommands]) {
+        expect(options.length).toBeLessThanOrEqual(25);
+        expect(new Set(options.map((option) => option.name)).size, `${name}: duplicate option names`).toBe(options.length);
+        const required = options.map((option) => ('required' in option && option.required) === true);
+        expect(required, `${name}: a required option after an optional one`).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
+        for (const option of options) {
+          expect(option.name).toMatch(NAME);
+          expect(option.description.length).toBeLessThanOrEqual(100);
+          if ('autocomplete' in option && option.autocomplete) expect('choices' in option && option.choices).toBeFalsy();
+        }
       }
     }
   });
@@ -57,7 +67,7 @@ describe('command registration against the Discord double', () => {
     expect(puts.map((req) => req.path)).toEqual([`/applications/${double.appId}/guilds/${double.guildId}/commands`]);
     expect(puts[0]?.body).toEqual(JSON.parse(JSON.stringify(commandsJson())));
     expect(puts[0]?.headers.authorization).toBe(`Bot ${TOKEN}`);
-    expect(registration).toEqual({ scope: 'guild', applicationId: double.appId, guildId: double.guildId, commands: ['brief', 'ask', 'sources', 'help'] });
+    expect(registration).toEqual({ scope: 'guild', applicationId: double.appId, guildId: double.guildId, commands: ['brief', 'ask', 'sources', 'feeds', 'help'] });
   });
 
   it('looks the application id up with the token and registers globally when no guild is set', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FeedHealth } from '../../src/feed-runtime.ts';
 import type { Brief, Source } from '../../src/model.ts';
 import { briefMessage, escapeMarkdown, LIMITS, sourcesList, sourcesOverviewMessage, type DiscordMessage } from '../../src/render/discord-embeds.ts';
 import { linkTargets } from '../support/link-targets.ts';
@@ -221,5 +222,20 @@ describe('Discord sources lists', () => {
     const [message] = sourcesOverviewMessage({ articles: 3, outlets: [{ outlet: 'Xinhua', articles: 2, newest: '2026-04-10' }, { outlet: 'KCNA', articles: 1, newest: '2019-06-21' }] });
     expect(message?.embeds[0]?.description).toBe('**Xinhua** — 2 articles, newest 2026-04-10\n**KCNA** — 1 article, newest 2019-06-21');
     expect(message?.embeds[0]?.footer?.text).toBe('3 articles from 2 outlets');
+  });
+
+  it('adds feed health, cutting a long list with "…and N more" within Discord\'s limits', () => {
+    const failing = (n: number): FeedHealth => ({
+      name: `Feed ${n} @everyone`, outlet: `Outlet ${n}`, addedHere: n % 2 === 0,
+      state: { url: `https://example.com/${n}`, failures: 3, status: 'backing-off', lastError: `HTTP 503: [click](https://evil.test) ${'x'.repeat(400)}`, nextAttemptAt: new Date('2026-04-10T12:00:00Z') },
+    });
+    const outlets = Array.from({ length: 120 }, (_, i) => ({ outlet: `Outlet ${i}`, articles: 3, newest: '2026-04-10' }));
+    const messages = sourcesOverviewMessage({ articles: 360, outlets }, Array.from({ length: 200 }, (_, i) => failing(i)));
+    for (const message of messages) expect(limitProblems(message)).toEqual([]);
+    const feeds = messages.flatMap((m) => m.embeds).find((embed) => embed.title === 'Feeds');
+    expect(feeds?.description).toMatch(/\n\*…and \d+ more\.\*$/);
+    expect(feeds?.description).toContain('**Outlet 0** (Feed 0 @\u200beveryone) · added here — failing: HTTP 503: \\[click\\]\\(https\\://evil.test\\) xxx');
+    expect(feeds?.description).toContain('(3 in a row) · backing off until <t:1775822400:f> · no success yet');
+    expect(feeds?.footer?.text).toBe('200 feeds: 0 ok, 200 failing, 0 not fetched yet');
   });
 });

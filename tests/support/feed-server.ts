@@ -127,3 +127,16 @@ export async function feedServer(options: { slowMs?: number; hugeBytes?: number 
   };
 }
 export type FeedServer = Awaited<ReturnType<typeof feedServer>>;
+
+/**
+ * An RSS 2.0 document for `server.override`: items dated now, linking back to `base`, each with enough words
+ * that no article page is fetched, so a test's every request stays on the feed server.
+ */
+export function rssFixture(title: string, items: readonly { title: string; slug: string; lead: string }[], base: string): string {
+  const body = 'Officials in Beijing and Pyongyang met again this week to discuss trade across the Yalu River, rail links, customs posts and the flow of goods over the Friendship Bridge, according to statements published by both governments after the talks. '.repeat(3);
+  const entries = items.map(
+    (item) => `<item><title>${item.title}</title><link>${base}/articles/${item.slug}.html</link><guid>${item.slug}</guid>` +
+      `<pubDate>${new Date().toUTCString()}</pubDate><description>${item.lead}. ${body}</description></item>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${title}</title><link>${base}/</link>${entries.join('')}</channel></rss>`;
+}

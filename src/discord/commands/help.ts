@@ -7,9 +7,11 @@ const ABOUT =
   'sources it rests on, and the footer says how the brief was written and how recent its newest source is. ' +
   'I answer only from those sources: when they do not cover a question, I say so.';
 
-/** `/brief topic:<topic> [since] [until] [focus]`, from the registered definition so it never drifts. */
+/** `/brief topic:<topic> [since] [until] [focus]` or `/feeds add|remove|list`, from the registered definition so it never drifts. */
 function usage(command: SlashCommand): string {
   const json = command.data.toJSON();
+  const subcommands = (json.options ?? []).filter((option) => option.type === ApplicationCommandOptionType.Subcommand);
+  if (subcommands.length > 0) return `\`/${json.name} ${subcommands.map((option) => option.name).join('|')}\` — ${json.description}`;
   const options = (json.options ?? []).map((option) => {
     const typed = option.type === ApplicationCommandOptionType.String ? `${option.name}:<${option.name}>` : option.name;
     return 'required' in option && option.required ? typed : `[${option.name}]`;
