@@ -12,6 +12,7 @@ import { buildDense, type Dense } from './retrieval/hybrid.ts';
 import { openSearcher } from './retrieval/passage-index.ts';
 import type { ArticleStore } from './store/article-store.ts';
 import { keyvArticleStore } from './store/keyv-article-store.ts';
+import { keyvStoryStore } from './store/keyv-story-store.ts';
 import { loadTopics } from './topics/load-topics.ts';
 import type { Topic } from './topics/topic.ts';
 import { topicMatcher, type TopicMatcher } from './topics/topic-matcher.ts';
@@ -59,6 +60,8 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   const topics: Topic[] = await loadTopics(config.TOPICS_DIR);
   const matchers = topics.map(topicMatcher);
   const store: ArticleStore = keyvArticleStore(config.STORE_URL, log.child({ module: 'store' }));
+  // Feed ingest records which articles are copies of one wire story; briefs count such a story once.
+  const stories = keyvStoryStore(config.STORE_URL, log.child({ module: 'stories' }));
   const indexPath = join(config.DATA_DIR, 'passages.idx');
   const models = config.OPENAI_API_KEY ? await modelStack(config, matchers, log) : undefined;
   let searcher: Promise<Bm25Searcher> | undefined;
@@ -109,6 +112,7 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
         dense: await dense,
         searcher: current, store, matchers, now, halfLifeDays: config.RECENCY_HALF_LIFE_DAYS, defaultSince: config.BRIEF_DEFAULT_SINCE,
         model: models?.model, condense: models?.condense,
+        storyIds: (articleIds) => stories.storyIds(articleIds),
       };
     } catch (err) {
       searcher = undefined; // the next call tries again, e.g. once the store is reachable
@@ -145,6 +149,7 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
     close: async () => {
       await (await feeds)?.close();
       await models?.close();
+      await stories.close();
       await store.close();
     },
   };

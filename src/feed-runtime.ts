@@ -51,8 +51,6 @@ export type FeedRuntime = {
   guildFeeds(guildId: string): Promise<GuildFeed[]>;
   /** The removed feed, or undefined when the server did not follow that address. */
   removeGuildFeed(guildId: string, url: string): Promise<GuildFeed | undefined>;
-  /** articleId -> storyId, so a brief counts a wire story once. */
-  storyIds(articleIds: readonly string[]): Promise<Map<string, string>>;
   close(): Promise<void>;
 };
 
@@ -142,7 +140,6 @@ export function feedRuntime(config: Config, deps: { store: ArticleStore; matcher
     addGuildFeed,
     guildFeeds: (guildId) => guildFeeds.list(guildId),
     removeGuildFeed: (guildId, url) => guildFeeds.remove(guildId, canonicalUrl(url) ?? url),
-    storyIds: (articleIds) => stories.storyIds(articleIds),
     async close() {
       await Promise.all([fetcher.close(), feedState.close(), stories.close(), guildFeeds.close()]);
     },
