@@ -23,7 +23,22 @@ const STOPWORDS = new Set(
 );
 
 /** Porter's stemmer: "visited", "visits" and "visit" index alike; numbers are left alone. */
-const stem = (word: string): string => (/^\d/.test(word) ? word : stemmer(word));
+/**
+ * Stems are memoised: news vocabulary repeats, and Porter's rules cost about a microsecond a word.
+ * The memo is dropped when it reaches STEM_MEMO_SIZE words, so a huge ingest cannot grow it forever.
+ */
+const STEM_MEMO_SIZE = 200_000;
+const stems = new Map<string, string>();
+function stem(word: string): string {
+  if (/^\d/.test(word)) return word;
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    if (stems.size >= STEM_MEMO_SIZE) stems.clear();
+    stemmed = stemmer(word);
+    stems.set(word, stemmed);
+  }
+  return stemmed;
+}
 
 function pushCjk(run: string, out: string[]): void {
   for (const segment of segmenter.segment(run)) {
