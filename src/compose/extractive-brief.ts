@@ -14,6 +14,11 @@ const SAME_DEVELOPMENT_DAYS = 3;
 const SAME_DEVELOPMENT_SIMILARITY = 0.2;
 export const MIN_POINTS = 3;
 export const MAX_POINTS = 7;
+/** Reports in different languages are one development when at most this many days apart… */
+const CROSS_LANGUAGE_DAYS = 1;
+/** …and they share at least this many topic entities, and this share of all they name. */
+const CROSS_LANGUAGE_MIN_SHARED = 3;
+const CROSS_LANGUAGE_MIN_JACCARD = 0.6;
 /** Weight of a development reported only in languages other than English. */
 const NON_ENGLISH_FACTOR = 0.4;
 /** A point is one sentence a reader can check; longer sentences are passed over. */
@@ -33,7 +38,8 @@ export type BriefRequest = {
   maxPoints?: number;
 };
 
-type Item = { entry: StoredArticle; vector: Vector; day: number };
+/** `entities`: the topic entities the article names, whatever its language. */
+type Item = { entry: StoredArticle; vector: Vector; day: number; entities: ReadonlySet<string> };
 
 /**
  * Token counts per stored article and per passage, by object: tokenizing the texts is most of a
@@ -68,6 +74,20 @@ function vectorFromCounts(counts: ReadonlyMap<string, number>, idf: (term: strin
 }
 type Development = { items: Item[]; score: number; day: number };
 
+/**
+ * Same language: close dates and similar words. Across languages the words cannot be compared, so
+ * a Korean and an English report are one development when they are at most a day apart and name
+ * nearly the same entities (the topic's aliases map 김정은 and Kim Jong Un to one entity).
+ */
+function sameDevelopment(a: Item, b: Item): boolean {
+  const days = Math.abs(a.day - b.day);
+  if (a.entry.article.language === b.entry.article.language) return days <= SAME_DEVELOPMENT_DAYS && cosine(a.vector, b.vector) >= SAME_DEVELOPMENT_SIMILARITY;
+  if (days > CROSS_LANGUAGE_DAYS) return false;
+  const shared = [...a.entities].filter((id) => b.entities.has(id)).length;
+  const union = new Set([...a.entities, ...b.entities]).size;
+  return shared >= CROSS_LANGUAGE_MIN_SHARED && shared / union >= CROSS_LANGUAGE_MIN_JACCARD;
+}
+
 function groupDevelopments(items: Item[]): Item[][] {
   const parent = items.map((_, index) => index);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
@@ -75,7 +95,7 @@ function groupDevelopments(items: Item[]): Item[][] {
     for (let j = i + 1; j < items.length; j++) {
       const a = items[i]!;
       const b = items[j]!;
-      if (Math.abs(a.day - b.day) <= SAME_DEVELOPMENT_DAYS && cosine(a.vector, b.vector) >= SAME_DEVELOPMENT_SIMILARITY) parent[find(i)] = find(j);
+      if (sameDevelopment(a, b)) parent[find(i)] = find(j);
     }
   }
   const groups = new Map<number, Item[]>();
@@ -134,6 +154,7 @@ export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: M
     entry,
     vector: vectorFromCounts(countsOf(entry, () => `${entry.article.title}\n${entry.article.text}`), idf),
     day: Math.floor(entry.article.publishedAt.getTime() / DAY_MS),
+    entities: new Set(matcher.mentions(`${entry.article.title}\n${entry.article.text}`).keys()),
   }));
   const untilDay = Math.floor(request.until.getTime() / DAY_MS);
   const developments: Development[] = groupDevelopments(items).map((group) => {
