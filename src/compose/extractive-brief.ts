@@ -4,8 +4,7 @@ import type { StoredArticle } from '../store/article-store.ts';
 import type { TopicMatcher } from '../topics/topic-matcher.ts';
 import { datelineLength } from './dateline.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
-import { tokenize } from '../retrieval/tokenize.ts';
-import { cosine, vectorOf, type Vector } from './vectors.ts';
+import { cosine, termCounts, vectorFromCounts, vectorOf, type Vector } from './vectors.ts';
 
 const DAY_MS = 86_400_000;
 /** Articles this many days apart or less may report one development… */
@@ -51,27 +50,12 @@ const countsByOwner = new WeakMap<object, Map<string, number>>();
 function countsOf(owner: object, text: () => string): Map<string, number> {
   let counts = countsByOwner.get(owner);
   if (!counts) {
-    counts = new Map();
-    for (const term of tokenize(text())) counts.set(term, (counts.get(term) ?? 0) + 1);
+    counts = termCounts(text());
     countsByOwner.set(owner, counts);
   }
   return counts;
 }
 
-/** vectorOf() from counts already taken: the same weights, in the same order, so the same floats. */
-function vectorFromCounts(counts: ReadonlyMap<string, number>, idf: (term: string) => number): Vector {
-  const vector: Vector = new Map();
-  let norm = 0;
-  for (const [term, count] of counts) {
-    const weight = (1 + Math.log(count)) * idf(term);
-    if (weight <= 0) continue;
-    vector.set(term, weight);
-    norm += weight * weight;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (const [term, weight] of vector) vector.set(term, weight / norm);
-  return vector;
-}
 type Development = { items: Item[]; score: number; day: number };
 
 /**
