@@ -12,8 +12,9 @@ import { loadTopics } from '../src/topics/load-topics.ts';
 import { topicMatcher } from '../src/topics/topic-matcher.ts';
 import { benchIngest, type IngestPlan } from './ingest-section.ts';
 import { benchPipeline, type PipelinePlan } from './pipeline-section.ts';
-import { ingestTable, pipelineTable, retrievalTables } from './report.ts';
+import { ingestTable, pipelineTable, retrievalTables, tokensTable } from './report.ts';
 import { benchRetrieval, type RetrievalPlan } from './retrieval-section.ts';
+import { benchTokens } from './tokens-section.ts';
 
 const SEED = 20_261_127;
 const quick = process.argv.includes('--quick');
@@ -60,9 +61,11 @@ try {
   const ingest = await benchIngest(PLANS.ingest, matchers, tempDir);
   out(ingestTable(ingest));
 
-  const tokens = { skipped: 'needs the LLM issue' };
+  progress('prompt tokens per brief on the sample corpus');
+  const tokens = await benchTokens(loadConfig({ DATA_DIR: join(tempDir, 'tokens'), LOG_LEVEL: 'silent' }));
+  out(tokensTable(tokens));
   const fanout = { skipped: 'needs the digests issue' };
-  out(`## tokens\nskipped: ${tokens.skipped}\n\n## fanout\nskipped: ${fanout.skipped}\n`);
+  out(`## fanout\nskipped: ${fanout.skipped}\n`);
   out(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (json) process.stdout.write(`${JSON.stringify({ quick, seed: SEED, retrieval, pipeline, ingest, tokens, fanout }, null, 2)}\n`);
 } finally {
