@@ -9,6 +9,7 @@ import { explainFetchFailure, type Fetcher } from './fetcher.ts';
 import { ingestParsed } from './ingest.ts';
 import { normalizeArticle, type ArticleInput } from './normalize.ts';
 import { checkItemDate, parseFeedDocument, type FeedItem, type FeedSkip } from './parse-feed.ts';
+import { parseHtmlIndex } from './parse-html-index.ts';
 import { assignStories, type StoryDecision, type StoryStore } from './stories.ts';
 
 export type FeedRunDeps = {
@@ -95,14 +96,14 @@ async function collectFeed(deps: FeedRunDeps, feed: FeedSource, options: Require
     feedLog.info({ nextAttemptAt: state.nextAttemptAt, failures: state.failures }, 'feed backing off');
     return { report: { ...report, status: 'backing-off', reason }, inputs: [] };
   }
-  if (feed.kind === 'html-index') return fail('html-index feeds are not supported yet; list an RSS, Atom or RDF feed');
-
-  const fetched = await deps.fetcher.fetch({ url: feed.url, purpose: 'feed', validators: { etag: state.etag, lastModified: state.lastModified } });
+  // An index page is crawled like an article page, so robots.txt is asked first; a feed is published to be polled.
+  const index = feed.kind === 'html-index';
+  const fetched = await deps.fetcher.fetch({ url: feed.url, purpose: index ? 'page' : 'feed', validators: { etag: state.etag, lastModified: state.lastModified } });
   if (!fetched.ok) return fail(explainFetchFailure(fetched.error), fetched.error.retryAfterMs);
   if (fetched.value.status === 304) {
     return { report: { ...report, status: 'not-modified' }, inputs: [], state: afterSuccess(state, startedAt, fetched.value.validators) };
   }
-  const parsed = parseFeedDocument(fetched.value.text, fetched.value.finalUrl, startedAt);
+  const parsed = (index ? parseHtmlIndex : parseFeedDocument)(fetched.value.text, fetched.value.finalUrl, startedAt);
   if (!parsed.ok) return fail(parsed.error);
 
   for (const skip of parsed.value.skipped) feedLog.warn({ item: skip.item, reason: skip.reason }, 'skipped feed item');

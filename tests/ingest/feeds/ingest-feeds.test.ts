@@ -197,3 +197,44 @@ describe('feed ingest', () => {
     expect(await probeFeed(deps.fetcher, 'http://169.254.169.254/latest/', clock)).toEqual({ ok: false, error: 'refused: 169.254.169.254, a metadata address' });
   });
 });
+
+describe('HTML index feed ingest', () => {
+  it('ingests the articles a section front links to, each with the full text of its page, and nothing off the loopback server', async () => {
+    const server = await feedServer();
+    const dir = await tempDir();
+    const storeUrl = `sqlite://${join(dir.path, 'store.sqlite')}`;
+    const { log } = captureLog();
+    const deps: FeedRunDeps = {
+      store: keyvArticleStore(storeUrl, log),
+      feedState: keyvFeedState(storeUrl, log),
+      stories: keyvStoryStore(storeUrl, log),
+      fetcher: httpFetcher({ allowLoopback: true, hostDelayMs: 0, totalTimeoutMs: 3000 }),
+      matchers: [],
+      log,
+      now: () => TEST_NOW,
+    };
+    try {
+      const { readFile } = await import('node:fs/promises');
+      server.override('/section.html', (await readFile(join(REPO, 'tests/fixtures/feeds/section.html'), 'utf8')).replaceAll('https://www.teaser.test', server.url));
+      const report = await ingestFeeds(deps, [{ name: 'Teaser World', url: `${server.url}/section.html`, outlet: 'Teaser Times', language: 'en', kind: 'html-index', stateMedia: false }]);
+
+      expect(report).toMatchObject({ fetched: 1, failed: 0, new: 3 });
+      expect(report.feeds[0]?.articles.map((a) => [a.title, a.url, a.partial, a.notes])).toEqual([
+        ['China and North Korea sign customs agreement', `${server.url}/articles/full.html`, false, ['no publication date; used the fetch time', 'full text from the article page', 'date taken from the article page']],
+        ['Rail link to Sinuiju reopens for freight', `${server.url}/articles/rail-link.html?ref=section`, false, ['no publication date; used the fetch time', 'full text from the article page', 'date taken from the article page']],
+        ['Yalu traders count the cost of new checks', `${server.url}/articles/yalu-trade.html`, false, ['no publication date; used the fetch time', 'full text from the article page']],
+      ]);
+      const stored = await deps.store.getMany(report.feeds[0]!.articles.map((a) => a.id));
+      expect(stored.map((entry) => entry?.article.publishedAt)).toEqual([new Date('2026-11-24T05:00:00Z'), new Date('2026-11-25T08:00:00Z'), TEST_NOW]);
+      expect(stored[2]?.article.text).toMatch(/^Small traders on the Chinese bank of the Yalu River/);
+      expect(stored.every((entry) => entry?.article.outlet === 'Teaser Times' && !entry.article.text.includes('Home | World'))).toBe(true);
+      // robots.txt first, then the index, then its three same-site stories: never the promo, the pager or other.test.
+      expect(server.requests.map((request) => request.path)).toEqual(['/robots.txt', '/section.html', '/articles/full.html', '/articles/rail-link.html', '/articles/yalu-trade.html']);
+    } finally {
+      await deps.fetcher.close();
+      await Promise.all([deps.store.close(), deps.feedState.close(), deps.stories.close()]);
+      await server.close();
+      await dir.remove();
+    }
+  });
+});
