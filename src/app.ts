@@ -3,7 +3,7 @@ import { answerQuestion, composeBrief, searchPassages, sourcesOverview, type Ask
 import type { Config } from './config.ts';
 import { ingestParsed, type IngestReport } from './ingest/ingest.ts';
 import type { FileDefaults } from './ingest/parse-result.ts';
-import { readSourceFiles } from './ingest/read-source-files.ts';
+import { readSourceFiles, SourcePathError } from './ingest/read-source-files.ts';
 import type { Logger } from './log.ts';
 import type { FeedRuntime, GuildFeedInput } from './feed-runtime.ts';
 import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
@@ -90,7 +90,12 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   const ensureSeeded = async () => {
     if ((await store.revision()) > 0) return;
     log.info({ corpus: config.CORPUS_DIR }, 'first run: loading the bundled sample corpus');
-    const report = await ingestPath(config.CORPUS_DIR);
+    const report = await ingestPath(config.CORPUS_DIR).catch((err: unknown) => {
+      if (!(err instanceof SourcePathError)) throw err;
+      throw new SourcePathError(
+        `The store is empty and the sample corpus cannot be loaded: ${err.message} Set CORPUS_DIR to a folder of articles, or add your own with \`briefing-bot ingest <file|folder>\`.`,
+      );
+    });
     for (const skip of report.skipped) log.warn({ source: skip.source, reason: skip.reason }, 'skipped while loading the sample corpus');
   };
 

@@ -111,6 +111,22 @@ describe('briefing-bot CLI', () => {
     expect(stderr).not.toContain('    at ');
   });
 
+  it('explains an empty store whose sample corpus is missing or empty, and stores nothing', async () => {
+    const empty = await tempDir();
+    const data = await tempDir();
+    try {
+      for (const corpus of [join(empty.path, 'missing'), empty.path]) {
+        const { code, stderr } = await cli(['brief', 'china-dprk'], { DATA_DIR: data.path, CORPUS_DIR: corpus });
+        expect(code).toBe(1);
+        expect(stderr).toContain('The store is empty and the sample corpus cannot be loaded');
+        expect(stderr).toContain('CORPUS_DIR');
+      }
+    } finally {
+      await empty.remove();
+      await data.remove();
+    }
+  });
+
   it('ingests a folder with a malformed file, skipping it with its name and reason and keeping the rest', async () => {
     const folder = join(dataDir.path, 'drop');
     await mkdir(folder, { recursive: true });
