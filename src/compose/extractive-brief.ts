@@ -75,11 +75,14 @@ function sameDevelopment(a: Item, b: Item): boolean {
 function groupDevelopments(items: Item[]): Item[][] {
   const parent = items.map((_, index) => index);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const a = items[i]!;
-      const b = items[j]!;
-      if (sameDevelopment(a, b)) parent[find(i)] = find(j);
+  // Only articles at most SAME_DEVELOPMENT_DAYS apart can be one development: walk them in date order
+  // and compare each with its neighbours in that window, not with every other article.
+  const byDay = items.map((_, index) => index).sort((a, b) => items[a]!.day - items[b]!.day);
+  for (let x = 0; x < byDay.length; x++) {
+    const i = byDay[x]!;
+    for (let y = x + 1; y < byDay.length && items[byDay[y]!]!.day - items[i]!.day <= SAME_DEVELOPMENT_DAYS; y++) {
+      const j = byDay[y]!;
+      if (sameDevelopment(items[i]!, items[j]!)) parent[find(i)] = find(j);
     }
   }
   const groups = new Map<number, Item[]>();
