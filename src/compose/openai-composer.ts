@@ -75,7 +75,7 @@ export function openAiComposer(client: OpenAI, prompts: Pick<Prompts, 'brief' | 
     cacheKey: (request) => `${model}\n${render(request).prompt}`,
     async compose(request, signal) {
       const { packed, prompt } = render(request);
-      log.debug({ model, context: packed.report }, 'context packed');
+      log.info({ model, context: packed.report }, 'context packed');
       const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: prompt }];
       const reply = await complete(messages, signal);
       let parsed = parsePoints(reply);
