@@ -8,6 +8,7 @@ import type { AppFailure } from './failures.ts';
 import { fail, isoDay, ok, type Brief, type Hit, type Result } from './model.ts';
 import { resolveWindow } from './period.ts';
 import { toDay } from './retrieval/bm25-index.ts';
+import { dateTerms } from './retrieval/build-index.ts';
 import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
 import { queryTerms, weighTerms } from './retrieval/query-terms.ts';
 import type { DenseIndex } from './retrieval/dense-index.ts';
@@ -155,7 +156,7 @@ export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promi
   const hits = await retrieve(deps, weighTerms(searchTerms, (term) => deps.searcher.idf(term)), {
     k: ANSWER_HITS, filter: { topicBit: topic?.bit }, now, halfLifeDays: deps.halfLifeDays, recencyWeight: QUESTION_RECENCY_WEIGHT, dense,
   });
-  const termsOf = (text: string) => new Set([...tokenize(text), ...entityTerms(deps.matchers, text)]);
+  const termsOf = (text: string, article: Hit['article']) => new Set([...tokenize(text), ...entityTerms(deps.matchers, text), ...dateTerms(article.publishedAt)]);
   const { draft, cited } = extractiveAnswer({ question, terms, hits, idf: (term) => deps.searcher.idf(term), termsOf });
   draft.notices.push(...retrievalNotices);
   const meta = { topic: topic?.matcher.topic.slug ?? null, period: { since: null, until: isoDay(now) }, question: input.question };

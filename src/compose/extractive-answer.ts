@@ -17,8 +17,8 @@ export type AnswerRequest = {
   terms: readonly ConceptTerm[];
   hits: readonly Hit[];
   idf: (term: string) => number;
-  /** The index terms of a text (words and entity terms), as the index saw them. */
-  termsOf: (text: string) => ReadonlySet<string>;
+  /** The index terms of a text from an article (words, entity terms, its date terms), as the index saw them. */
+  termsOf: (text: string, article: Hit['article']) => ReadonlySet<string>;
 };
 
 type Concept = { weight: number; terms: { term: string; credit: number }[] };
@@ -52,7 +52,7 @@ function coverage(present: ReadonlySet<string>, concepts: readonly Concept[]): n
  */
 export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited: Map<string, Cited> } {
   const concepts = conceptsOf(request.terms, request.idf);
-  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(request.termsOf(`${hit.article.title}\n${hit.passage.text}`), concepts) }));
+  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(request.termsOf(`${hit.article.title}\n${hit.passage.text}`, hit.article), concepts) }));
   const answering = judged.filter((entry) => entry.coverage >= ANSWER_MIN_COVERAGE);
   if (answering.length === 0) {
     return { draft: { claims: [], composedBy: 'extractive', notices: ['Not found in the sources: no article we hold answers this question.'] }, cited: new Map() };
@@ -61,7 +61,7 @@ export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited:
   const sentences = answering.flatMap(({ hit, coverage: passageCoverage }) =>
     sentenceSpans(hit.passage.text, hit.article.language).map((span) => {
       const text = hit.passage.text.slice(span.start, span.end);
-      const own = coverage(request.termsOf(text), concepts);
+      const own = coverage(request.termsOf(text, hit.article), concepts);
       return { hit, text, score: own * 0.6 + passageCoverage * 0.4 + hit.score * 1e-3 };
     }),
   );

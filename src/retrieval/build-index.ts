@@ -16,6 +16,9 @@ export function indexFingerprint(matchers: readonly TopicMatcher[]): string {
 /** One formatter for every article: toLocaleString() would build a new one per call (~90 µs each). */
 const MONTH = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' });
 
+/** The publication year and month as index terms, as every passage of the article carries them. */
+export const dateTerms = (publishedAt: Date): string[] => tokenize(`${publishedAt.getUTCFullYear()} ${MONTH.format(publishedAt)}`);
+
 /**
  * Reads every stored article, tags its topics, and indexes each passage with the title as context.
  * Each passage goes into the builder as soon as it is tokenized, so token lists never pile up.
@@ -31,8 +34,7 @@ export async function buildIndexFromStore(store: ArticleStore, matchers: readonl
       topics: matchers.filter((matcher) => matcher.isOnTopic(article)).map((matcher) => matcher.topic.slug),
     });
     // The title gives every passage its context; the year and month let "in 2019" or "last june" match.
-    const month = MONTH.format(article.publishedAt);
-    const titleTokens = [...tokenize(article.title), ...tokenize(`${article.publishedAt.getUTCFullYear()} ${month}`)];
+    const titleTokens = [...tokenize(article.title), ...dateTerms(article.publishedAt)];
     for (const passage of stored) {
       builder.addPassage({
         articleIndex,
