@@ -7,7 +7,6 @@ import { readSourceFiles, SourcePathError } from './ingest/read-source-files.ts'
 import type { Logger } from './log.ts';
 import type { FeedRuntime, GuildFeedInput } from './feed-runtime.ts';
 import type { Bm25Searcher } from './retrieval/bm25-searcher.ts';
-import { cachedEmbedder } from './retrieval/cached-embedder.ts';
 import { buildDense, type Dense } from './retrieval/hybrid.ts';
 import { openSearcher } from './retrieval/passage-index.ts';
 import type { ArticleStore } from './store/article-store.ts';
@@ -15,42 +14,9 @@ import { keyvArticleStore } from './store/keyv-article-store.ts';
 import { keyvStoryStore } from './store/keyv-story-store.ts';
 import { loadTopics } from './topics/load-topics.ts';
 import type { Topic } from './topics/topic.ts';
-import { topicMatcher, type TopicMatcher } from './topics/topic-matcher.ts';
-import { loadPrompts } from './compose/load-prompt.ts';
-import { openAiClient } from './compose/openai-client.ts';
-import { openAiComposer } from './compose/openai-composer.ts';
-import { openAiCondenser } from './compose/openai-condenser.ts';
-import { loadOutlets, stateMediaCheck } from './compose/outlets.ts';
-import { verifiedComposer } from './compose/verified-composer.ts';
-import { cachedComposer, openLlmCache } from './store/keyv-llm-cache.ts';
-import { openVectorCache } from './store/keyv-vector-cache.ts';
-import { openAiEmbedder } from './compose/openai-embedder.ts';
+import { topicMatcher } from './topics/topic-matcher.ts';
 
 export type App = Awaited<ReturnType<typeof createApp>>;
-
-/**
- * The model stack when OPENAI_API_KEY is set: the OpenAI-compatible composer, its cache, the citation
- * check around both (so a cached draft is checked too), and the follow-up condenser.
- */
-async function modelStack(config: Config, matchers: readonly TopicMatcher[], log: Logger) {
-  const modelLog = log.child({ module: 'model', model: config.BRIEF_MODEL });
-  const client = openAiClient(config);
-  const prompts = await loadPrompts();
-  const outlets = await loadOutlets();
-  const llm = openAiComposer(client, prompts, config.BRIEF_MODEL, modelLog, { tokenBudget: config.CONTEXT_TOKEN_BUDGET, isStateMedia: stateMediaCheck(outlets) });
-  const cache = openLlmCache(config, modelLog);
-  const composer = verifiedComposer(cache ? cachedComposer(llm, cache) : llm, { matchers, mode: config.CITATION_MODE, outlets }, modelLog);
-  const vectors = config.EMBEDDING_MODEL ? openVectorCache(config, modelLog) : undefined;
-  return {
-    model: { composer, log: modelLog },
-    condense: openAiCondenser(client, prompts.condense, config.BRIEF_MODEL, modelLog),
-    embedder: config.EMBEDDING_MODEL && vectors ? cachedEmbedder(openAiEmbedder(client, config.EMBEDDING_MODEL, modelLog), vectors) : undefined,
-    close: async () => {
-      await cache?.close();
-      await vectors?.close();
-    },
-  };
-}
 
 /**
  * The composition root: builds the adapters from Config and hands them to the core. The CLI, the
@@ -63,7 +29,8 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   // Feed ingest records which articles are copies of one wire story; briefs count such a story once.
   const stories = keyvStoryStore(config.STORE_URL, log.child({ module: 'stories' }));
   const indexPath = join(config.DATA_DIR, 'passages.idx');
-  const models = config.OPENAI_API_KEY ? await modelStack(config, matchers, log) : undefined;
+  // The openai SDK takes half a second to load: offline runs never import it.
+  const models = config.OPENAI_API_KEY ? await (await import('./model-stack.ts')).modelStack(config, matchers, log) : undefined;
   let searcher: Promise<Bm25Searcher> | undefined;
   let dense: Promise<Dense | undefined> | undefined;
   // undici and the feed parser load only when feeds are used: a brief from the CLI never pays for them.
