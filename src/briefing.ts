@@ -1,7 +1,7 @@
 import { toBrief } from './compose/draft.ts';
 import { extractiveAnswer } from './compose/extractive-answer.ts';
 import { extractiveBrief, MAX_POINTS, MIN_POINTS } from './compose/extractive-brief.ts';
-import { fitBrief } from './compose/fit-brief.ts';
+import { fitClaims } from './compose/fit-brief.ts';
 import type { Condenser } from './compose/openai-condenser.ts';
 import { rewriteWithModel, type ModelComposer } from './compose/rewrite-with-model.ts';
 import type { AppFailure } from './failures.ts';
@@ -103,15 +103,14 @@ export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promi
   const articles = (await deps.store.getMany(ids)).flatMap((entry) => (entry ? [entry] : []));
   const stories = deps.storyIds ? await deps.storyIds(ids) : undefined;
   if (articles.some((entry) => entry.article.partial)) notices.push('Some sources were cut short by a paywall; only their free part was read.');
-  const compose = (maxPoints: number) => {
-    const { draft, cited } = extractiveBrief({
-      articles, matcher, idf: (term) => searcher.idf(term), until, halfLifeDays: deps.halfLifeDays,
-      focus: focus && focus.size > 0 ? focus : undefined, stories, maxPoints,
-    });
-    draft.notices.unshift(...notices);
-    return { draft, cited, brief: toBrief(draft, cited, { topic: matcher.topic.slug, period: window.value.period }) };
-  };
-  const extractive = fitBrief(compose, MAX_POINTS, MIN_POINTS);
+  const { draft: full, cited } = extractiveBrief({
+    articles, matcher, idf: (term) => searcher.idf(term), until, halfLifeDays: deps.halfLifeDays,
+    focus: focus && focus.size > 0 ? focus : undefined, stories, maxPoints: MAX_POINTS,
+  });
+  full.notices.unshift(...notices);
+  const meta = { topic: matcher.topic.slug, period: window.value.period };
+  const fitted = fitClaims(full.claims, (claims) => toBrief({ ...full, claims }, cited, meta), MIN_POINTS);
+  const extractive = { draft: { ...full, claims: fitted.claims }, cited, brief: fitted.brief };
   if (!deps.model || extractive.draft.claims.length === 0) return ok(extractive.brief);
   return ok(await rewriteWithModel(deps.model, extractive, {
     kind: 'brief', topic: matcher.topic.slug, topicTitle: matcher.topic.title, period: window.value.period, minPoints: MIN_POINTS,

@@ -4,7 +4,7 @@ import type { StoredArticle } from '../store/article-store.ts';
 import type { TopicMatcher } from '../topics/topic-matcher.ts';
 import { datelineLength } from './dateline.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
-import { cosine, termCounts, vectorFromCounts, vectorOf, type Vector } from './vectors.ts';
+import { cosine, vectorOf, type Vector } from './vectors.ts';
 
 const DAY_MS = 86_400_000;
 /** Articles this many days apart or less may report one development… */
@@ -39,22 +39,6 @@ export type BriefRequest = {
 
 /** `entities`: the topic entities the article names, whatever its language. */
 type Item = { entry: StoredArticle; vector: Vector; day: number; entities: ReadonlySet<string> };
-
-/**
- * Token counts per stored article and per passage, by object: tokenizing the texts is most of a
- * brief's cost, and fitBrief composes the same articles up to five times. Weak keys, so the counts
- * go when the request's articles do.
- */
-const countsByOwner = new WeakMap<object, Map<string, number>>();
-
-function countsOf(owner: object, text: () => string): Map<string, number> {
-  let counts = countsByOwner.get(owner);
-  if (!counts) {
-    counts = termCounts(text());
-    countsByOwner.set(owner, counts);
-  }
-  return counts;
-}
 
 type Development = { items: Item[]; score: number; day: number };
 
@@ -126,7 +110,7 @@ const passageAt = (passages: readonly Passage[], offset: number): Passage | unde
 
 /** The passage most like the sentence; each similarity is taken once, not twice per comparison. */
 function mostSimilar(passages: readonly Passage[], sentence: Vector, idf: (term: string) => number): Passage | undefined {
-  const similarity = new Map(passages.map((passage) => [passage, cosine(vectorFromCounts(countsOf(passage, () => passage.text), idf), sentence)]));
+  const similarity = new Map(passages.map((passage) => [passage, cosine(vectorOf(passage.text, idf), sentence)]));
   return [...passages].sort((a, b) => similarity.get(b)! - similarity.get(a)!)[0];
 }
 
@@ -139,7 +123,7 @@ export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: M
   const { matcher, idf } = request;
   const items = request.articles.map((entry) => ({
     entry,
-    vector: vectorFromCounts(countsOf(entry, () => `${entry.article.title}\n${entry.article.text}`), idf),
+    vector: vectorOf(`${entry.article.title}\n${entry.article.text}`, idf),
     day: Math.floor(entry.article.publishedAt.getTime() / DAY_MS),
     entities: new Set(matcher.mentions(`${entry.article.title}\n${entry.article.text}`).keys()),
   }));

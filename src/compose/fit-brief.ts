@@ -1,4 +1,5 @@
 import type { Brief } from '../model.ts';
+import type { Claim } from './draft.ts';
 
 /** A brief must fit one Discord embed with its sources, and stay readable in a terminal. */
 export const BRIEF_MAX_CHARS = 3500;
@@ -11,13 +12,15 @@ export function briefLength(brief: Brief): number {
 }
 
 /**
- * Composes with fewer points until the brief fits BRIEF_MAX_CHARS, keeping at least `minPoints`
- * (the least important points go first, since a composer orders them by importance).
+ * Drops the least important claims (a composer orders them by importance) until the brief fits
+ * BRIEF_MAX_CHARS, keeping at least `minPoints`. Returns the claims kept and their brief.
  */
-export function fitBrief<T extends { brief: Brief }>(compose: (maxPoints: number) => T, maxPoints: number, minPoints: number): T {
-  let composed = compose(maxPoints);
-  for (let points = Math.min(maxPoints, composed.brief.points.length) - 1; points >= minPoints && briefLength(composed.brief) > BRIEF_MAX_CHARS; points--) {
-    composed = compose(points);
+export function fitClaims(claims: readonly Claim[], build: (claims: Claim[]) => Brief, minPoints: number): { claims: Claim[]; brief: Brief } {
+  let kept = [...claims];
+  let brief = build(kept);
+  while (briefLength(brief) > BRIEF_MAX_CHARS && kept.length > minPoints) {
+    kept = kept.slice(0, -1);
+    brief = build(kept);
   }
-  return composed;
+  return { claims: kept, brief };
 }

@@ -2,7 +2,7 @@ import type { Logger } from '../log.ts';
 import type { Brief, Period } from '../model.ts';
 import { citedOf, fixedComposer, type Composer, type ComposeRequest } from './composer.ts';
 import { toBrief, type Cited, type Draft } from './draft.ts';
-import { BRIEF_MAX_CHARS, briefLength } from './fit-brief.ts';
+import { fitClaims } from './fit-brief.ts';
 import { withFallback } from './with-fallback.ts';
 
 /** The model composer as the app built it: verified, cached, and named for the footer. */
@@ -40,11 +40,5 @@ export async function rewriteWithModel(model: ModelComposer, extractive: Extract
       ...(draft.verification ? { verification: draft.verification } : {}),
     };
   };
-  let claims = draft.claims;
-  let brief = build(claims);
-  while (briefLength(brief) > BRIEF_MAX_CHARS && claims.length > meta.minPoints) {
-    claims = claims.slice(0, -1);
-    brief = build(claims);
-  }
-  return brief;
+  return fitClaims(draft.claims, build, meta.minPoints).brief;
 }

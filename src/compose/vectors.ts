@@ -4,7 +4,7 @@ import { tokenize } from '../retrieval/tokenize.ts';
 export type Vector = Map<string, number>;
 
 /** How often each index term occurs in the text. */
-export function termCounts(text: string): Map<string, number> {
+function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const term of tokenize(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;
@@ -13,7 +13,7 @@ export function termCounts(text: string): Map<string, number> {
 export const vectorOf = (text: string, idf: (term: string) => number): Vector => vectorFromCounts(termCounts(text), idf);
 
 /** Log-scaled term frequency × idf, L2-normalised. */
-export function vectorFromCounts(counts: ReadonlyMap<string, number>, idf: (term: string) => number): Vector {
+function vectorFromCounts(counts: ReadonlyMap<string, number>, idf: (term: string) => number): Vector {
   const vector: Vector = new Map();
   let norm = 0;
   for (const [term, count] of counts) {
