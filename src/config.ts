@@ -69,6 +69,30 @@ const Env = z.object({
   USER_COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(6),
   /** Work on an interaction is abandoned after this many seconds (Discord's token lasts 15 minutes). */
   INTERACTION_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(840).default(120),
+  /** Commands one server may run per minute, all members together, before members are asked to wait. */
+  GUILD_COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(60),
+  /** Model calls (briefs, answers, digests) running at once; the rest wait in line. */
+  LLM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Requests that may wait for the model; beyond that a member is told the bot is busy. */
+  LLM_QUEUE_MAX: z.coerce.number().int().min(0).max(10_000).default(50),
+  /** Model tokens (in + out) one server may use per UTC day; absent -> no budget. Over it, briefs are extractive. */
+  GUILD_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).optional(),
+
+  /** Seconds between checks for digests that are due. */
+  DIGEST_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** A digest window with no new reporting: post a one-line note (post) or send nothing (skip). */
+  DIGEST_QUIET: z.enum(['post', 'skip']).default('post'),
+  /** How long a digest keeps being retried after Discord answers 429 or 5xx, in minutes. */
+  DIGEST_RETRY_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
+  /** Shards for `npm run start:sharded`: a number, or auto (Discord's recommendation). */
+  SHARD_COUNT: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)]).default('auto'),
+
+  /** Port of the operations listener (/healthz, /readyz, /metrics) while serving; absent -> no listener. */
+  OPS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Address the operations listener binds; keep it private (metrics are not for the public). */
+  OPS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** On SIGINT/SIGTERM, how long in-flight interactions and deliveries may take before the bot exits anyway. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
 });
 
 export type Config = z.infer<typeof Env> & { STORE_URL: string; DATA_DIR: string };
