@@ -29,8 +29,18 @@ export function sentenceSpans(text: string, language = 'en'): Span[] {
   return spans;
 }
 
+/** A tag Intl rejects (`en_US` in hand-written front matter) gets English rules instead of failing the ingest. */
+function sentenceSegmenter(language: string): Intl.Segmenter {
+  try {
+    return new Intl.Segmenter(language, { granularity: 'sentence' });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return new Intl.Segmenter('en', { granularity: 'sentence' });
+  }
+}
+
 function rawSentenceSpans(text: string, language: string): Span[] {
-  const segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
+  const segmenter = sentenceSegmenter(language);
   const spans: Span[] = [];
   for (const { segment, index } of segmenter.segment(text)) {
     const leading = segment.length - segment.trimStart().length;

@@ -14,12 +14,24 @@ const FrontMatter = z.object({
   basedOn: z.array(z.string()).optional(),
 });
 
+/**
+ * gray-matter runs `---js` / `---javascript` front matter through eval by default; a file is data, so
+ * that engine only refuses. (Passing options also keeps gray-matter from caching by content, which
+ * would share state across files.)
+ */
+const MATTER_OPTIONS = {
+  engines: {
+    javascript: () => {
+      throw new Error('JavaScript front matter is not run; use YAML');
+    },
+  },
+};
+
 /** One article per file: YAML front matter (title, outlet, publishedAt required) and a Markdown body. */
 export function parseMarkdown(source: string): ParseResult {
   let parsed: matter.GrayMatterFile<string>;
   try {
-    // An empty options object keeps gray-matter from caching by content, which would share state across files.
-    parsed = matter(source, {});
+    parsed = matter(source, MATTER_OPTIONS);
   } catch (err) {
     return { articles: [], skipped: [{ reason: `malformed front matter: ${(err as Error).message.split('\n')[0]}` }] };
   }

@@ -31,10 +31,16 @@ const MAX_SOURCE_TITLE_CHARS = 150;
 const MAX_EXCERPT_CHARS = 220;
 const NOT_FOUND = 'Not found in the sources: no article we hold answers this.';
 
+/** The first `max` UTF-16 units, less a trailing high surrogate: Discord rejects half an emoji (it cannot be UTF-8). */
+function cutAt(text: string, max: number): string {
+  const head = text.slice(0, Math.max(0, max));
+  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
+}
+
 /** Collapses whitespace and cuts at `max` characters with an ellipsis. */
 export function clip(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  return flat.length <= max ? flat : `${cutAt(flat, max - 1).trimEnd()}…`;
 }
 
 /**
@@ -54,7 +60,7 @@ export function escapedClip(text: string, max: number): string {
   let room = max;
   for (;;) {
     const escaped = escapeMarkdown(clip(text, room));
-    if (escaped.length <= max || room <= 1) return escaped.slice(0, max);
+    if (escaped.length <= max || room <= 1) return cutAt(escaped, max);
     room -= Math.max(1, escaped.length - max);
   }
 }
@@ -90,7 +96,7 @@ function fitLines(lines: readonly string[], max: number, more: (left: number) =>
   // Give back lines until the "…and N more" note fits as well.
   while (kept < lines.length && kept > 0 && size(kept) + 1 + more(lines.length - kept).length > max) kept--;
   const text = [...lines.slice(0, kept), ...(kept < lines.length ? [more(lines.length - kept)] : [])].join('\n');
-  return text.slice(0, max);
+  return cutAt(text, max);
 }
 
 /** Greedily packs lines into fields of at most 1024 characters. */
@@ -99,7 +105,7 @@ function packFields(lines: readonly string[]): EmbedField[] {
   for (const line of lines) {
     const last = values.at(-1);
     if (last !== undefined && last.length + 1 + line.length <= LIMITS.fieldValue) values[values.length - 1] = `${last}\n${line}`;
-    else values.push(line.slice(0, LIMITS.fieldValue));
+    else values.push(cutAt(line, LIMITS.fieldValue));
   }
   return values.map((value, index) => ({ name: index === 0 ? 'Sources' : 'Sources (continued)', value }));
 }
@@ -138,7 +144,7 @@ export function briefTitle(brief: Brief, options: BriefRenderOptions = {}): stri
  */
 export function briefMessage(brief: Brief, options: BriefRenderOptions = {}): DiscordMessage {
   const title = escapedClip(briefTitle(brief, options), LIMITS.title);
-  const mode = brief.mode === 'extractive' ? 'offline extractive' : (options.model ?? brief.model ?? 'LLM');
+  const mode = brief.mode === 'extractive' ? 'offline extractive' : options.model?.trim() || brief.model?.trim() || 'LLM'; // Discord rejects a blank footer
   const footer = clip(`${mode}${brief.asOf ? ` · as of ${brief.asOf}` : ''}`, LIMITS.footer);
   const byNumber = new Map(brief.sources.map((source) => [source.n, source]));
 
@@ -167,7 +173,7 @@ function paginate(title: string, lines: readonly string[], footer: string | unde
   const descriptions: string[] = [];
   let current = '';
   for (const line of lines) {
-    const clipped = line.slice(0, perEmbed);
+    const clipped = cutAt(line, perEmbed);
     if (current && current.length + 1 + clipped.length > perEmbed) {
       descriptions.push(current);
       current = '';
@@ -267,5 +273,5 @@ export function guildFeedsMessage(feeds: readonly GuildFeed[]): DiscordMessage[]
 
 /** A short plain message (failures, confirmations). Content is at most 2000 characters. */
 export function textMessage(content: string): DiscordMessage & { content: string } {
-  return { content: content.slice(0, 2000), embeds: [], allowedMentions: NO_MENTIONS() };
+  return { content: cutAt(content, 2000), embeds: [], allowedMentions: NO_MENTIONS() };
 }

@@ -176,6 +176,17 @@ describe('Discord brief rendering', () => {
     expect(embed?.description).toContain('[[1]](https://example.com/a_%28b%29)');
   });
 
+  it('cuts a long point before an emoji rather than through it, since Discord rejects half a surrogate pair', () => {
+    const [embed] = briefMessage(brief({ points: [{ text: '🦆'.repeat(400), citations: [1] }] })).embeds;
+    expect(embed?.description).toMatch(/^1\. (?:🦆)+… \[\[1\]\]/);
+    expect(embed?.description).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('writes "LLM" in the footer when the model name is blank, as Discord rejects an empty footer', () => {
+    const [embed] = briefMessage(brief({ mode: 'llm', model: ' ', asOf: null })).embeds;
+    expect(embed?.footer?.text).toBe('LLM');
+  });
+
   it('cuts a 5000-character point and leaves trailing sources to the Sources button when the brief is long', () => {
     const long = brief({
       points: Array.from({ length: 12 }, (_, i) => ({ text: `${'word '.repeat(1000)}${i}`, citations: [i + 1] })),
