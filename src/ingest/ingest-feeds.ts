@@ -1,5 +1,6 @@
 import type { Logger } from '../log.ts';
 import type { Article } from '../model.ts';
+import { metrics } from '../ops/metrics.ts';
 import { wordCount } from '../retrieval/tokenize.ts';
 import type { ArticleStore } from '../store/article-store.ts';
 import type { TopicMatcher } from '../topics/topic-matcher.ts';
@@ -159,7 +160,7 @@ export async function ingestFeeds(deps: FeedRunDeps, feeds: readonly FeedSource[
   const firsts = [...new Map(entries.map((entry) => [entry.article.id, entry.article])).values()];
   const stories = await storiesFor(deps, firsts, settings.storyWindowDays);
 
-  const stored = await ingestParsed(deps.store, collected.filter((feed) => feed.inputs.length > 0).map((feed) => ({ path: feed.report.url, result: { articles: feed.inputs.map((entry) => entry.input), skipped: [] } })));
+  const stored = await ingestParsed(deps.store, collected.filter((feed) => feed.inputs.length > 0).map((feed) => ({ path: feed.report.url, result: { articles: feed.inputs.map((entry) => entry.input), skipped: [] } })), { countInMetrics: false });
   const added = new Set(stored.added.map((entry) => entry.id));
   const updated = new Set(stored.updated.map((entry) => entry.id));
 
@@ -176,6 +177,7 @@ export async function ingestFeeds(deps: FeedRunDeps, feeds: readonly FeedSource[
     feed.report.articles.push({ id: article.id, title: article.title, url: article.url, storyId: story.storyId, topics, status, partial: article.partial ?? false, notes });
     if (status === 'new') feed.report.new++;
     if (status === 'duplicate') feed.report.duplicate++;
+    metrics.ingested.inc({ source: 'feed', result: status === 'new' ? 'added' : status });
     deps.log.debug({ feed: feed.report.url, articleId: article.id, storyId: story.storyId, topics, status }, 'feed article');
   }
 
@@ -185,6 +187,8 @@ export async function ingestFeeds(deps: FeedRunDeps, feeds: readonly FeedSource[
   for (const { state } of collected) if (state) await deps.feedState.set(state);
 
   const reports = collected.map((feed) => feed.report);
+  const skippedItems = reports.reduce((sum, feed) => sum + feed.skipped.length, 0);
+  if (skippedItems > 0) metrics.ingested.inc({ source: 'feed', result: 'skipped' }, skippedItems);
   const count = (status: ArticleStatus) => reports.reduce((sum, feed) => sum + feed.articles.filter((article) => article.status === status).length, 0);
   const summary = {
     fetched: reports.filter((feed) => feed.status === 'ok').length,

@@ -63,7 +63,11 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** The process's metrics. */
 export const metrics: Metrics = createMetrics();
 
-/** Node's own (heap, event-loop lag, GC) — only for a serving process, where someone scrapes them. */
+const collecting = new WeakSet<Registry>();
+
+/** Node's own (heap, event-loop lag, GC) — only for a serving process, where someone scrapes them. Once per registry. */
 export function collectProcessMetrics(target: Metrics = metrics): void {
+  if (collecting.has(target.registry)) return;
+  collecting.add(target.registry);
   collectDefaultMetrics({ register: target.registry });
 }
