@@ -2,10 +2,12 @@ import { toBrief } from './compose/draft.ts';
 import { extractiveAnswer } from './compose/extractive-answer.ts';
 import { extractiveBrief, MAX_POINTS, MIN_POINTS } from './compose/extractive-brief.ts';
 import { fitClaims } from './compose/fit-brief.ts';
+import type { ComposeKind, ComposeOptions } from './compose/composer.ts';
 import type { Condenser } from './compose/openai-condenser.ts';
 import { rewriteWithModel, type ModelComposer } from './compose/rewrite-with-model.ts';
 import type { AppFailure } from './failures.ts';
 import { fail, isoDay, ok, type Brief, type Hit, type Result } from './model.ts';
+import { metrics } from './ops/metrics.ts';
 import { resolveWindow } from './period.ts';
 import { toDay } from './retrieval/bm25-index.ts';
 import { dateTerms } from './retrieval/build-index.ts';
@@ -35,8 +37,15 @@ export type BriefingDeps = {
   defaultSince: string;
 };
 
-export type BriefInput = { topic: string; since?: string | undefined; until?: string | undefined; focus?: string | undefined };
-export type AskInput = { question: string; topic?: string | undefined; context?: string | undefined };
+/**
+ * How the caller wants the model part run (all optional; the CLI passes none): `guildId` (its daily token
+ * budget, and its turn in the model queue), `signal` (aborting leaves the queue), `onQueued` (how many are ahead
+ * while it waits) and `onFallback` (why the extractive text answered instead of the model).
+ */
+export type ModelCall = Pick<ComposeOptions, 'guildId' | 'signal' | 'onQueued' | 'onFallback'>;
+
+export type BriefInput = ModelCall & { topic: string; since?: string | undefined; until?: string | undefined; focus?: string | undefined };
+export type AskInput = ModelCall & { question: string; topic?: string | undefined; context?: string | undefined };
 /** expandAliases: false searches the words as typed; hybrid: false leaves vectors out (the eval's baselines). */
 export type SearchInput = { query: string; k: number; topic?: string | undefined; expandAliases?: boolean; hybrid?: boolean };
 
@@ -48,7 +57,7 @@ const ANSWER_HITS = 8;
 /** Questions are often about the past: recency only breaks near-ties there, unlike in a brief. */
 const QUESTION_RECENCY_WEIGHT = 0.1;
 
-function findTopic(deps: BriefingDeps, slug: string): Result<{ matcher: TopicMatcher; bit: number }, AppFailure> {
+export function findTopic(deps: BriefingDeps, slug: string): Result<{ matcher: TopicMatcher; bit: number }, AppFailure> {
   const bit = deps.searcher.data.topicSlugs.indexOf(slug);
   const matcher = deps.matchers.find((m) => m.topic.slug === slug);
   if (!matcher || bit < 0) return fail({ code: 'unknown-topic', topic: slug, known: deps.matchers.map((m) => m.topic.slug) });
@@ -56,7 +65,7 @@ function findTopic(deps: BriefingDeps, slug: string): Result<{ matcher: TopicMat
 }
 
 /** Indexes of the topic's articles within [sinceDay, untilDay], newest first. */
-function topicArticles(searcher: Bm25Searcher, bit: number, sinceDay: number, untilDay: number): number[] {
+export function topicArticles(searcher: Bm25Searcher, bit: number, sinceDay: number, untilDay: number): number[] {
   const { articleTopics, articleDay } = searcher.data;
   const found: number[] = [];
   for (let i = 0; i < articleTopics.length; i++) {
@@ -66,7 +75,22 @@ function topicArticles(searcher: Bm25Searcher, bit: number, sinceDay: number, un
   return found.sort((a, b) => articleDay[b]! - articleDay[a]!);
 }
 
-export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promise<Result<Brief, AppFailure>> {
+/** Only the model options of an input, for the composer (the topic and question are not its business). */
+const modelCall = ({ guildId, signal, onQueued, onFallback }: ModelCall): ComposeOptions => ({ guildId, signal, onQueued, onFallback });
+
+/** Records how long a brief or answer took to compose (retrieval included), by kind and by who wrote it. */
+async function timed(kind: ComposeKind, work: Promise<Result<Brief, AppFailure>>): Promise<Result<Brief, AppFailure>> {
+  const started = performance.now();
+  const result = await work;
+  if (result.ok) metrics.composeSeconds.observe({ kind, mode: result.value.mode }, (performance.now() - started) / 1000);
+  return result;
+}
+
+export function composeBrief(deps: BriefingDeps, input: BriefInput): Promise<Result<Brief, AppFailure>> {
+  return timed('brief', briefOn(deps, input));
+}
+
+async function briefOn(deps: BriefingDeps, input: BriefInput): Promise<Result<Brief, AppFailure>> {
   const topic = findTopic(deps, input.topic);
   if (!topic.ok) return topic;
   const window = resolveWindow(input, deps.defaultSince, deps.now());
@@ -114,7 +138,7 @@ export async function composeBrief(deps: BriefingDeps, input: BriefInput): Promi
   if (!deps.model || extractive.draft.claims.length === 0) return ok(extractive.brief);
   return ok(await rewriteWithModel(deps.model, extractive, {
     kind: 'brief', topic: matcher.topic.slug, topicTitle: matcher.topic.title, period: window.value.period, minPoints: MIN_POINTS,
-  }));
+  }, [], modelCall(input)));
 }
 
 /**
@@ -132,7 +156,11 @@ async function denseQuery(deps: BriefingDeps, text: string, notices: string[]): 
   }
 }
 
-export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promise<Result<Brief, AppFailure>> {
+export function answerQuestion(deps: BriefingDeps, input: AskInput): Promise<Result<Brief, AppFailure>> {
+  return timed('ask', answerOf(deps, input));
+}
+
+async function answerOf(deps: BriefingDeps, input: AskInput): Promise<Result<Brief, AppFailure>> {
   if (!input.question.trim()) return fail({ code: 'empty-query' });
   let topic: { matcher: TopicMatcher; bit: number } | undefined;
   if (input.topic) {
@@ -143,7 +171,7 @@ export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promi
   if (deps.searcher.data.articleIds.length === 0) return fail({ code: 'no-articles', topic: topic?.matcher.topic.title ?? null });
   const matchers = topic ? [topic.matcher] : deps.matchers;
   // A follow-up ("and the year after?") is rewritten to stand alone when a model is there to do it.
-  const question = input.context && deps.condense ? await deps.condense(input.context, input.question) : input.question;
+  const question = input.context && deps.condense ? await deps.condense(input.context, input.question, modelCall(input)) : input.question;
   // Earlier turns of a conversation sharpen retrieval, but only the question itself decides coverage.
   const terms = queryTerms(question, matchers, true, deps.now());
   const searchTerms = input.context
@@ -161,7 +189,7 @@ export async function answerQuestion(deps: BriefingDeps, input: AskInput): Promi
   const meta = { topic: topic?.matcher.topic.slug ?? null, period: { since: null, until: isoDay(now) }, question: input.question };
   // Nothing answers the question: the model is not asked to guess.
   if (!deps.model || draft.claims.length === 0) return ok(toBrief(draft, cited, meta));
-  return ok(await rewriteWithModel(deps.model, { draft, cited }, { ...meta, kind: 'ask', topicTitle: topic?.matcher.topic.title ?? null, minPoints: 1 }, hits));
+  return ok(await rewriteWithModel(deps.model, { draft, cited }, { ...meta, kind: 'ask', topicTitle: topic?.matcher.topic.title ?? null, minPoints: 1 }, hits, modelCall(input)));
 }
 
 export async function searchPassages(deps: BriefingDeps, input: SearchInput): Promise<Result<Hit[], AppFailure>> {

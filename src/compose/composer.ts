@@ -1,15 +1,41 @@
 import type { Period } from '../model.ts';
+import type { FallbackReason } from './compose-error.ts';
 import type { Cited, Draft } from './draft.ts';
+
+/** What is being written: a brief on a period, an answer to a question, or a digest of what is new since the last one. */
+export type ComposeKind = 'brief' | 'ask' | 'digest';
 
 /** What a composer is asked to write. `sources` are numbered 1..n in this order, in the prompt and in reasons. */
 export type ComposeRequest = {
-  kind: 'brief' | 'ask';
+  kind: ComposeKind;
   topicTitle: string | null;
   period: Period;
   /** The newest source's day (YYYY-MM-DD), or null when there is none. */
   asOf: string | null;
   question?: string;
+  /** BCP 47 tag (e.g. 'en', 'ko') of the language to write in; absent -> English. The extractive composer quotes as written. */
+  language?: string;
   sources: Cited[];
+};
+
+/** Tokens the model server reported for one call. */
+export type TokenUsage = { in: number; out: number };
+
+/**
+ * How one caller wants a request run. None of it changes what is written, so none of it is part of a cache
+ * key, and a composer that calls no model ignores all of it.
+ */
+export type ComposeOptions = {
+  /** Aborted when the caller stops waiting (INTERACTION_TIMEOUT_SECONDS): a request waiting for the model leaves the line, a running one is cancelled. */
+  signal?: AbortSignal | undefined;
+  /** The Discord server asking: its daily token budget applies, and the model queue lets servers take turns. Absent for the CLI. */
+  guildId?: string | undefined;
+  /** Called when the request has to wait for the model, and again (at most once a second) as its place improves: how many are ahead. */
+  onQueued?: ((ahead: number) => void) | undefined;
+  /** Called when the backup answered instead of the model, with the reason (its notice is on the draft). */
+  onFallback?: ((reason: FallbackReason) => void) | undefined;
+  /** Called with the tokens of each model call made for this request (the model gate counts them against the budget). */
+  onUsage?: ((usage: TokenUsage) => void) | undefined;
 };
 
 /** The port every composer implements (STYLE 3.5). Claims in the draft cite passage ids. */
@@ -17,7 +43,7 @@ export interface Composer {
   readonly name: 'extractive' | 'llm';
   /** The model name, or "offline extractive". */
   readonly label: string;
-  compose(request: ComposeRequest, signal?: AbortSignal): Promise<Draft>;
+  compose(request: ComposeRequest, options?: ComposeOptions): Promise<Draft>;
   /**
    * What makes two requests identical for this composer (for the LLM: the model and the prompt text).
    * Absent: the label and the request.

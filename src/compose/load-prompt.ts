@@ -33,8 +33,9 @@ export async function loadPrompt<const Var extends string>(file: string, vars: r
   return (values) => template.replace(VARIABLE, (_, name: string) => values[name as Var]);
 }
 
-export const BRIEF_VARS = ['topic', 'period', 'asOf', 'sources'] as const;
-export const ASK_VARS = ['question', 'topic', 'asOf', 'sources'] as const;
+/** `language` is a whole rule, from languageRule: the language to write in. */
+export const BRIEF_VARS = ['topic', 'period', 'asOf', 'language', 'sources'] as const;
+export const ASK_VARS = ['question', 'topic', 'asOf', 'language', 'sources'] as const;
 export const CONDENSE_VARS = ['history', 'question'] as const;
 
 export type BriefVar = (typeof BRIEF_VARS)[number];

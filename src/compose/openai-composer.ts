@@ -2,9 +2,11 @@ import { BadRequestError, type OpenAI } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Logger } from '../log.ts';
 import { isoDay } from '../model.ts';
+import { metrics } from '../ops/metrics.ts';
 import { ComposeError } from './compose-error.ts';
-import { unknownSourceId, type Composer, type ComposeRequest } from './composer.ts';
+import { unknownSourceId, type Composer, type ComposeOptions, type ComposeRequest } from './composer.ts';
 import type { Claim, Draft } from './draft.ts';
+import { languageRule } from './language.ts';
 import type { Prompts } from './load-prompt.ts';
 import { toComposeError } from './openai-errors.ts';
 import { packContext } from './pack-context.ts';
@@ -28,31 +30,33 @@ const repairRequest = (problem: string) =>
  * structured output; a server that refuses json_schema (400) is asked in JSON mode instead, from then on.
  * A reply that is not valid JSON gets one repair request, then a ComposeError('bad-output').
  */
-export function openAiComposer(client: OpenAI, prompts: Pick<Prompts, 'brief' | 'ask'>, model: string, log: Logger, options: OpenAiComposerOptions): Composer {
+export function openAiComposer(client: OpenAI, prompts: Pick<Prompts, 'brief' | 'ask' | 'digest'>, model: string, log: Logger, options: OpenAiComposerOptions): Composer {
   let format: ResponseFormat = STRUCTURED;
 
   const render = (request: ComposeRequest) => {
     const packed = packContext(request.sources, { budget: options.tokenBudget, isStateMedia: options.isStateMedia });
     const topic = request.topicTitle ?? 'the news we follow';
     const asOf = request.asOf ?? 'an unknown date';
-    const prompt = request.kind === 'brief'
-      ? prompts.brief({ topic, asOf, period: `${request.period.since ?? 'the earliest report'} to ${request.period.until}`, sources: packed.text })
-      : prompts.ask({ topic, asOf, question: request.question ?? '', sources: packed.text });
+    const language = languageRule(request.language);
+    const period = `${request.period.since ?? 'the earliest report'} to ${request.period.until}`;
+    const prompt = request.kind === 'ask'
+      ? prompts.ask({ topic, asOf, question: request.question ?? '', language, sources: packed.text })
+      : prompts[request.kind]({ topic, asOf, period, language, sources: packed.text });
     return { packed, prompt };
   };
 
-  const complete = async (messages: ChatCompletionMessageParam[], signal?: AbortSignal): Promise<string> => {
+  const complete = async (messages: ChatCompletionMessageParam[], call: ComposeOptions): Promise<string> => {
     const started = performance.now();
     try {
-      const completion = await client.chat.completions.create({ model, messages, response_format: format }, { signal });
-      const { usage } = completion;
-      log.info({ model, format: format.type, tokensIn: usage?.prompt_tokens, tokensOut: usage?.completion_tokens, ms: Math.round(performance.now() - started) }, 'model call');
+      const completion = await client.chat.completions.create({ model, messages, response_format: format }, { signal: call.signal });
+      const used = recordUsage(completion.usage, call);
+      log.info({ model, format: format.type, tokensIn: used?.in, tokensOut: used?.out, ms: Math.round(performance.now() - started) }, 'model call');
       return completion.choices[0]?.message.content ?? '';
     } catch (err) {
       if (err instanceof BadRequestError && format === STRUCTURED) {
         log.warn({ model, err }, 'the server refused json_schema; using JSON mode');
         format = JSON_MODE;
-        return complete(messages, signal);
+        return complete(messages, call);
       }
       throw toComposeError(err);
     }
@@ -73,19 +77,32 @@ export function openAiComposer(client: OpenAI, prompts: Pick<Prompts, 'brief' | 
     name: 'llm',
     label: model,
     cacheKey: (request) => `${model}\n${render(request).prompt}`,
-    async compose(request, signal) {
+    async compose(request, call = {}) {
       const { packed, prompt } = render(request);
       log.info({ model, context: packed.report }, 'context packed');
       const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: prompt }];
-      const reply = await complete(messages, signal);
+      const reply = await complete(messages, call);
       let parsed = parsePoints(reply);
       if (!parsed.ok) {
         log.warn({ model, problem: parsed.error }, 'unusable model reply; asking once for a repair');
-        const repaired = await complete([...messages, { role: 'assistant', content: reply }, { role: 'user', content: repairRequest(parsed.error) }], signal);
+        const repaired = await complete([...messages, { role: 'assistant', content: reply }, { role: 'user', content: repairRequest(parsed.error) }], call);
         parsed = parsePoints(repaired);
         if (!parsed.ok) throw new ComposeError('bad-output', `The model's reply was unusable after one repair attempt: ${parsed.error}`);
       }
       return toDraft(request, parsed.value.points, packed.numbers);
     },
   };
+}
+
+/**
+ * The tokens a completion reports (servers without `usage` report none), counted in the metrics and handed to
+ * the caller's `onUsage` (the daily budget). Returns them for the log line.
+ */
+export function recordUsage(usage: { prompt_tokens: number; completion_tokens: number } | undefined, call: Pick<ComposeOptions, 'onUsage'>): { in: number; out: number } | undefined {
+  if (!usage) return undefined;
+  const used = { in: usage.prompt_tokens, out: usage.completion_tokens };
+  metrics.llmTokens.inc({ direction: 'in' }, used.in);
+  metrics.llmTokens.inc({ direction: 'out' }, used.out);
+  call.onUsage?.(used);
+  return used;
 }

@@ -14,8 +14,8 @@ export function verifiedComposer(inner: Composer, options: VerifyOptions, log: L
     name: inner.name,
     label: inner.label,
     ...(inner.cacheKey ? { cacheKey: inner.cacheKey.bind(inner) } : {}),
-    async compose(request, signal) {
-      const draft = await inner.compose(request, signal);
+    async compose(request, composeOptions) {
+      const draft = await inner.compose(request, composeOptions);
       if (draft.composedBy !== 'llm') return draft;
       const { draft: checked, verification } = verifyDraft(draft, citedOf(request), options);
       const { points, supported, dropped, marked, reasons } = verification;

@@ -15,7 +15,7 @@ import type { BotContext } from './command.ts';
 import { CUSTOM_IDS, followUpModal } from './components.ts';
 import { condense, type BriefRecord, type Conversation } from './keyv-conversation-store.ts';
 import { missingPermissions, missingPermissionsText, POST_IN_THREAD, START_THREAD } from './permissions.ts';
-import { briefPayload, rememberBrief, topicTitle } from './publish-brief.ts';
+import { briefPayload, modelProgress, rememberBrief, topicTitle } from './publish-brief.ts';
 import { sayPrivately } from './replies.ts';
 
 const FORGOTTEN = "I no longer remember this brief (I keep them for 30 days). Run /brief again and use the new message's buttons.";
@@ -100,7 +100,13 @@ export async function askFollowUp(interaction: ModalSubmitInteraction, messageId
   }
 
   const context = condense(conversation.turns);
-  const result = await ctx.app.ask({ question, topic: conversation.topic ?? undefined, ...(context ? { context } : {}) });
+  const progress = modelProgress(interaction, ctx); // the private "thinking…" shows the queue position while it waits
+  let result: Awaited<ReturnType<typeof ctx.app.ask>>;
+  try {
+    result = await ctx.app.ask({ question, topic: conversation.topic ?? undefined, ...(context ? { context } : {}), ...progress.call });
+  } finally {
+    await progress.finish();
+  }
   ctx.signal.throwIfAborted();
   if (!result.ok) return sayPrivately(interaction, explain(result.error));
   const posted = await thread.send(briefPayload(result.value, ctx));

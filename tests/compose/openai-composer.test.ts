@@ -143,7 +143,7 @@ describe('what the reader gets when the model fails', () => {
   it('shows the extractive brief when the caller gives up waiting', async () => {
     double.script(reply.slow(1500));
     const { composer } = pipeline();
-    fellBack(await composer.compose(briefRequest, AbortSignal.timeout(100)), 'The model request was cancelled before it answered; showing the offline extractive brief instead.');
+    fellBack(await composer.compose(briefRequest, { signal: AbortSignal.timeout(100) }), 'The model request was cancelled before it answered; showing the offline extractive brief instead.');
   });
 
   it('repairs malformed JSON once by sending the bad reply back', async () => {
@@ -214,5 +214,41 @@ describe('LLM answers to questions', () => {
   it('puts the question in the prompt', async () => {
     await compose(askRequest);
     expect(double.chatPrompts()[0]).toContain('Question: When did Kim Jong Un first visit Beijing?');
+  });
+});
+
+describe('digests and languages', () => {
+  it('writes a digest with prompts/digest.md', async () => {
+    const draft = await compose({ ...briefRequest, kind: 'digest' });
+    expect(draft.composedBy).toBe('llm');
+    expect(double.chatPrompts()[0]).toContain('You write a short digest of what is new on China–DPRK relations');
+  });
+
+  it('asks for the requested language among the rules, and for English when none was requested', async () => {
+    await compose({ ...briefRequest, language: 'ko' });
+    await compose(askRequest);
+    const [korean, english] = double.chatPrompts();
+    expect(korean).toContain('Write the points in Korean (ko), whatever language the sources are in.');
+    expect(korean!.indexOf('Write the points in Korean')).toBeLessThan(korean!.lastIndexOf('Sources:'));
+    expect(english).toContain('Write the points in English.');
+  });
+
+  it('makes the language part of the cache key, so a Korean digest is never served as the English one', () => {
+    const { llm } = pipeline();
+    expect(llm.cacheKey?.({ ...briefRequest, kind: 'digest', language: 'ko' })).not.toBe(llm.cacheKey?.({ ...briefRequest, kind: 'digest' }));
+  });
+
+  it('falls back with a notice naming the digest when the language tag is not BCP 47', async () => {
+    const draft = await compose({ ...briefRequest, kind: 'digest', language: 'not a tag' });
+    expect(draft.notices).toEqual(['The model composer failed unexpectedly; showing the offline extractive digest instead.']);
+    expect(chatBodies()).toHaveLength(0);
+  });
+
+  it("hands the tokens the server reported for each call to the caller's onUsage", async () => {
+    double.script(reply.malformed()); // two calls: the reply and its repair
+    const usage: { in: number; out: number }[] = [];
+    await pipeline().composer.compose(briefRequest, { onUsage: (used) => usage.push(used) });
+    expect(usage).toHaveLength(2);
+    expect(usage.every((used) => used.in > 0 && used.out > 0)).toBe(true);
   });
 });

@@ -69,6 +69,16 @@ describe('failures over the real discord.js client', () => {
     expect(bodyOf(followUp)).toMatchObject({ content: `Something broke on our side (ref ${ix.id}). Please try again shortly.`, flags: 64 });
   });
 
+  test('tells the member privately that storage is unavailable when the store cannot be reached, and nothing else', async ({ connect }) => {
+    class ClientOfflineError extends Error {} // the class node-redis throws while it reconnects
+    const { double, bot } = await connect({ app: (app): App => ({ ...app, brief: () => Promise.reject(new ClientOfflineError('The client is offline')) }) });
+    const ix = double.chatInput('brief', { topic: 'china-dprk' });
+    const followUp = await double.waitForRequest(followUpOf(ix.token));
+    await bot.idle();
+    expect(bodyOf(followUp)).toMatchObject({ content: "Storage is unavailable right now, so I can't answer. Nothing was lost; try again in a minute.", flags: 64 });
+    expect(double.requests.some((req) => req.method === 'DELETE' && req.path.endsWith(`/${ix.token}/messages/@original`))).toBe(true);
+  });
+
   test('asks a member over USER_COMMANDS_PER_MINUTE to wait, and lets another member through', async ({ connect }) => {
     const { double, bot } = await connect({ config: { USER_COMMANDS_PER_MINUTE: 2 } });
     const runs = [1, 2, 3].map(() => double.chatInput('help', {}, { userId: '400000000000000001' }));

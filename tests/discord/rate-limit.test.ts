@@ -38,4 +38,16 @@ describe('per-member sliding window', () => {
     now = 1000;
     expect(limiter.take('a').ok).toBe(true);
   });
+
+  it('answers peek without taking, so two limits can be checked before either is spent', () => {
+    const limiter = slidingWindow({ limit: 1, windowMs: 60_000, now: () => 0 });
+    expect(limiter.peek('a')).toEqual({ ok: true });
+    expect(limiter.peek('a')).toEqual({ ok: true });
+    expect(limiter.take('a')).toEqual({ ok: true });
+    expect(limiter.peek('a')).toEqual({ ok: false, retryAfterMs: 60_000 });
+  });
+
+  it('says what its limit is, for the message that asks a server to wait', () => {
+    expect(slidingWindow({ limit: 60, windowMs: 60_000, now: () => 0 }).limit).toBe(60);
+  });
 });

@@ -3,7 +3,7 @@ import type { SlashCommand } from '../command.ts';
 import { MAX_QUESTION_CHARS } from '../components.ts';
 import { condense } from '../keyv-conversation-store.ts';
 import { missingPermissions, missingPermissionsText, POST_IN_CHANNEL, POST_IN_THREAD } from '../permissions.ts';
-import { publishResult } from '../publish-brief.ts';
+import { modelProgress, publishResult } from '../publish-brief.ts';
 import { sayPrivately } from '../replies.ts';
 import { topicChoices } from './topic-choices.ts';
 
@@ -24,11 +24,18 @@ export const ask = {
     // In a follow-up thread the bot started, earlier turns sharpen the search and the brief's topic applies.
     const conversation = inThread && interaction.channelId ? await ctx.conversations.conversation(interaction.channelId) : undefined;
     const context = conversation ? condense(conversation.turns) : '';
-    const result = await ctx.app.ask({
-      question,
-      topic: interaction.options.getString('topic') ?? conversation?.topic ?? undefined,
-      ...(context ? { context } : {}),
-    });
+    const progress = modelProgress(interaction, ctx);
+    let result: Awaited<ReturnType<typeof ctx.app.ask>>;
+    try {
+      result = await ctx.app.ask({
+        question,
+        topic: interaction.options.getString('topic') ?? conversation?.topic ?? undefined,
+        ...(context ? { context } : {}),
+        ...progress.call,
+      });
+    } finally {
+      await progress.finish();
+    }
     const posted = await publishResult(interaction, result, ctx);
     if (posted && conversation && result.ok) {
       const answer = result.value.points.map((point) => point.text).join('\n') || result.value.notices.join('\n');

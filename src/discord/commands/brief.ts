@@ -1,7 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { SlashCommand } from '../command.ts';
 import { missingPermissions, missingPermissionsText, POST_IN_CHANNEL, POST_IN_THREAD } from '../permissions.ts';
-import { publishResult } from '../publish-brief.ts';
+import { modelProgress, publishResult } from '../publish-brief.ts';
 import { sayPrivately } from '../replies.ts';
 import { topicChoices } from './topic-choices.ts';
 
@@ -17,12 +17,19 @@ export const brief = {
     const missing = missingPermissions(interaction.appPermissions, interaction.channel?.isThread() ? POST_IN_THREAD : POST_IN_CHANNEL);
     if (missing.length > 0) return sayPrivately(interaction, missingPermissionsText(missing));
     await interaction.deferReply(); // retrieval can outlast Discord's 3-second window
-    const result = await ctx.app.brief({
-      topic: interaction.options.getString('topic', true),
-      since: interaction.options.getString('since') ?? undefined,
-      until: interaction.options.getString('until') ?? undefined,
-      focus: interaction.options.getString('focus') ?? undefined,
-    });
+    const progress = modelProgress(interaction, ctx); // "Queued for the model — 3 ahead of you." while it waits
+    let result: Awaited<ReturnType<typeof ctx.app.brief>>;
+    try {
+      result = await ctx.app.brief({
+        topic: interaction.options.getString('topic', true),
+        since: interaction.options.getString('since') ?? undefined,
+        until: interaction.options.getString('until') ?? undefined,
+        focus: interaction.options.getString('focus') ?? undefined,
+        ...progress.call,
+      });
+    } finally {
+      await progress.finish(); // no queue notice may land after the brief
+    }
     await publishResult(interaction, result, ctx);
   },
   autocomplete: topicChoices,
