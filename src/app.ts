@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { answerQuestion, composeBrief, searchPassages, sourcesOverview, type AskInput, type BriefInput, type BriefingDeps, type SearchInput } from './briefing.ts';
 import type { Config } from './config.ts';
+import { composeDigest, type DigestInput } from './digest/compose-digest.ts';
 import { ingestParsed, type IngestReport } from './ingest/ingest.ts';
 import type { FileDefaults } from './ingest/parse-result.ts';
 import { readSourceFiles, SourcePathError } from './ingest/read-source-files.ts';
@@ -11,6 +12,9 @@ import { buildDense, type Dense } from './retrieval/hybrid.ts';
 import { openSearcher } from './retrieval/passage-index.ts';
 import type { ArticleStore } from './store/article-store.ts';
 import { keyvArticleStore } from './store/keyv-article-store.ts';
+import { keyvDeliveries } from './store/keyv-deliveries.ts';
+import { keyvSubscriptions } from './store/keyv-subscriptions.ts';
+import { openLeases } from './store/leases.ts';
 import { keyvStoryStore } from './store/keyv-story-store.ts';
 import { loadTopics } from './topics/load-topics.ts';
 import type { Topic } from './topics/topic.ts';
@@ -29,6 +33,10 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
   // Feed ingest records which articles are copies of one wire story; briefs count such a story once.
   const stories = keyvStoryStore(config.STORE_URL, log.child({ module: 'stories' }));
   const indexPath = join(config.DATA_DIR, 'passages.idx');
+  // Digest state lives in the shared store: with STORE_URL=redis://, every process and shard sees one copy.
+  const subscriptions = keyvSubscriptions(config.STORE_URL, log.child({ module: 'subscriptions' }));
+  const deliveries = keyvDeliveries(config.STORE_URL, log.child({ module: 'deliveries' }));
+  let leases: ReturnType<typeof openLeases> | undefined;
   // The openai SDK takes half a second to load: offline runs never import it.
   const models = config.OPENAI_API_KEY ? await (await import('./model-stack.ts')).modelStack(config, matchers, log) : undefined;
   let searcher: Promise<Bm25Searcher> | undefined;
@@ -97,6 +105,12 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
     brief: async (input: BriefInput) => composeBrief(await deps(), input),
     ask: async (input: AskInput) => answerQuestion(await deps(), input),
     search: async (input: SearchInput) => searchPassages(await deps(), input),
+    /** What is new on a topic in (since, until]: the content of a scheduled digest, and `briefing-bot digest`. */
+    digest: async (input: DigestInput) => composeDigest(await deps(), input),
+    subscriptions,
+    deliveries,
+    /** Claims on digest deliveries, opened on first use (the CLI never needs them). */
+    leases: () => (leases ??= openLeases(config.STORE_URL)),
     sources: async () => sourcesOverview((await deps()).searcher),
     ingest: ingestPath,
     /** One run over the feed list; the index is rebuilt on the next brief when anything changed. */
@@ -116,12 +130,17 @@ export async function createApp(config: Config, log: Logger, now: () => Date = (
     warmUp: async () => {
       await deps();
     },
+    /** Resolves when the store answers (a cheap read), for /readyz. */
+    pingStore: async () => store.revision(),
     /** The model's name when briefs are written by one, for footers and logs. */
     modelName: models ? config.BRIEF_MODEL : undefined,
     close: async () => {
       await (await feeds)?.close();
       await models?.close();
       await stories.close();
+      await subscriptions.close();
+      await deliveries.close();
+      await leases?.close();
       await store.close();
     },
   };

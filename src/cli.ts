@@ -13,6 +13,7 @@ const USAGE = `Usage: briefing-bot <command> [options]
 
   brief <topic> [--since 7d|YYYY-MM-DD] [--until YYYY-MM-DD] [--focus TEXT] [--json]
   ask "<question>" [--topic T] [--json]
+  digest <topic> --since 7d|YYYY-MM-DD [--until YYYY-MM-DD] [--json]   preview a channel digest
   search "<query>" [--k 10] [--topic T] [--json]
   ingest <file|folder> [--date YYYY-MM-DD] [--outlet NAME] [--url URL] [--json]
   ingest --feeds [--topic T] [--json]   one run over the feed list (FEEDS_FILE)
@@ -70,6 +71,23 @@ async function run(command: string, args: Parsed, app: App): Promise<number> {
       const title = app.topics.find((t) => t.slug === topic)?.title ?? topic;
       return report(result, (brief) => (values.json ? writeJson(brief) : write(briefText(brief, title))));
     }
+    case 'digest': {
+      const topic = one(positionals, 'topic, e.g. china-dprk');
+      if (values.since === undefined) throw new UsageError('digest needs --since: the day the digest starts (YYYY-MM-DD) or days back (7d).');
+      const now = new Date();
+      const sinceDay = parseDay(values.since, now);
+      const untilDay = values.until === undefined ? parseDay('0d', now) : parseDay(values.until, now);
+      if (!sinceDay) throw new UsageError('--since must be YYYY-MM-DD or a number of days such as 7d.');
+      if (!untilDay) throw new UsageError('--until must be YYYY-MM-DD or a number of days such as 0d.');
+      // Whole days, both inclusive, as for a brief: from the first instant of --since to the last of --until.
+      const window = { since: new Date(sinceDay.getTime() - 1), until: new Date(untilDay.getTime() + 86_399_999) };
+      const result = await app.digest({ topic, ...window, language: 'en' });
+      const title = app.topics.find((t) => t.slug === topic)?.title ?? topic;
+      return report(result, ({ brief, quiet, articles }) =>
+        values.json
+          ? writeJson({ ...brief, quiet, articles, window: { since: window.since.toISOString(), until: window.until.toISOString() } })
+          : write(quiet ? `${brief.notices.join('\n')}\n` : briefText(brief, `${title} digest`)));
+    }
     case 'ask': {
       const result = await app.ask({ question: one(positionals, 'question in quotes'), topic: values.topic });
       return report(result, (brief) => (values.json ? writeJson(brief) : write(briefText(brief, 'Answer'))));
@@ -118,6 +136,8 @@ async function serve(config: Config, app: App, log: Logger): Promise<number> {
   process.once(signal, () => process.exit(1));
   log.info({ signal }, 'shutting down');
   await bot.stop();
+  // Under `start:sharded` the IPC channel to the ShardingManager would keep this process alive.
+  if (process.connected) process.disconnect();
   return 0;
 }
 
@@ -145,7 +165,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     loadDotEnv();
     config = loadConfig();
-    log = createLogger(config.LOG_LEVEL);
+    log = createLogger(config.LOG_LEVEL, 2, { secrets: [config.DISCORD_TOKEN, config.OPENAI_API_KEY] });
     // discord.js takes half a second to load: only the commands that talk to Discord pay for it.
     if (command === 'commands') {
       const { commandsJson } = await import('./discord/register.ts');

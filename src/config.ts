@@ -84,6 +84,8 @@ const Env = z.object({
   DIGEST_QUIET: z.enum(['post', 'skip']).default('post'),
   /** How long a digest keeps being retried after Discord answers 429 or 5xx, in minutes. */
   DIGEST_RETRY_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
+  /** How long a process's claim on one digest delivery lasts without renewal; after a crash, the wait before another process may send it. */
+  DIGEST_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Shards for `npm run start:sharded`: a number, or auto (Discord's recommendation). */
   SHARD_COUNT: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)]).default('auto'),
 

@@ -2,15 +2,21 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import type { App } from '../app.ts';
 import { ConfigError, type Config } from '../config.ts';
+import { startDigestScheduler, type CheckReport } from '../digest/scheduler.ts';
 import { startFeedPolling } from '../ingest/feed-polling.ts';
+import { collectProcessMetrics, metrics } from '../ops/metrics.ts';
+import { startOpsServer } from '../ops/ops-server.ts';
+import { gatewayCheck, ingestAgeCheck, storeCheck } from '../ops/readiness.ts';
 import type { Logger } from '../log.ts';
 import { commands } from './commands/index.ts';
+import { digestPayload } from './digest-message.ts';
+import { discordDigestSender } from './digest-sender.ts';
 import { createDispatcher } from './dispatch.ts';
 import { keyvConversationStore } from './keyv-conversation-store.ts';
 import { slidingWindow } from './rate-limit.ts';
 
-/** How long `stop()` waits for interactions still being answered before it disconnects, in milliseconds. */
-const DRAIN_MS = 5_000;
+/** Digest deliveries in flight at once; the REST client holds them to Discord's 50 requests/s. */
+const DIGEST_CONCURRENCY = 16;
 
 /**
  * The real discord.js client: the Guilds intent only (slash commands need no message content), and the REST
@@ -28,14 +34,36 @@ export function createClient(config: Pick<Config, 'DISCORD_API_URL'>, overrides:
 export type BotOptions = {
   /** Test-only: the gap between feed runs in milliseconds, instead of FEED_POLL_MINUTES (which must still be > 0 to poll). */
   feedPollMs?: number;
+  /** Test-only: the digest scheduler's clock (digests are due by it) and sleep between retries. */
+  clock?: { now: () => Date; sleep: (ms: number) => Promise<void> };
+  /** Test-only: the gap between digest checks in milliseconds, instead of DIGEST_POLL_SECONDS. */
+  digestPollMs?: number;
 };
 
 export type Bot = {
   client: Client;
   /** Resolves once no interaction is being answered (tests and graceful shutdown). */
   idle(): Promise<void>;
+  /** Runs a digest check now (or joins the one running) and reports what it did. */
+  checkDigests(): Promise<CheckReport | undefined>;
   stop(): Promise<void>;
 };
+
+/** The operations listener on OPS_PORT: liveness, readiness (gateway, store, feed freshness) and Prometheus metrics. */
+async function startOps(config: Config, client: Client, app: App, log: Logger, lastIngestOk: () => Date | undefined) {
+  collectProcessMetrics();
+  // Shards share the host: each takes the port after the previous one's.
+  const port = config.OPS_PORT === 0 ? 0 : (config.OPS_PORT ?? 0) + (client.shard?.ids[0] ?? 0);
+  return startOpsServer({
+    port, host: config.OPS_HOST, metrics, log: log.child({ module: 'ops' }),
+    checks: {
+      gateway: gatewayCheck(() => client.isReady()),
+      store: storeCheck(() => app.pingStore()),
+      // Three missed runs in a row mean the feeds are stale; without polling, freshness is not checked.
+      ingest: ingestAgeCheck(lastIngestOk, config.FEED_POLL_MINUTES > 0 ? 3 * config.FEED_POLL_MINUTES * 60_000 : undefined),
+    },
+  });
+}
 
 /**
  * Logs in, waits until the guilds are cached (ClientReady), and answers interactions until `stop()`. With
@@ -52,11 +80,15 @@ export async function startBot(config: Config, app: App, log: Logger, overrides:
     conversations,
     commands,
     limiter: slidingWindow({ limit: config.USER_COMMANDS_PER_MINUTE, windowMs: 60_000, now: Date.now }),
+    guildLimiter: slidingWindow({ limit: config.GUILD_COMMANDS_PER_MINUTE, windowMs: 60_000, now: Date.now }),
     timeoutMs: config.INTERACTION_TIMEOUT_SECONDS * 1000,
     log: botLog,
   });
   const inFlight = new Set<Promise<void>>();
   const client = createClient(config, overrides);
+  let lastIngestOk: Date | undefined;
+  // Up before login, so liveness answers while the gateway connects and readiness says it has not yet.
+  const ops = config.OPS_PORT === undefined ? undefined : await startOps(config, client, app, botLog, () => lastIngestOk);
   client.on(Events.Error, (err) => botLog.error({ err }, 'client error'));
   client.on(Events.Warn, (message) => botLog.warn({ detail: message }, 'client warning'));
   client.on(Events.InteractionCreate, (interaction) => {
@@ -74,27 +106,54 @@ export async function startBot(config: Config, app: App, log: Logger, overrides:
   } catch (err) {
     await client.destroy();
     await conversations.close();
+    await ops?.close();
     throw err;
   }
   botLog.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
   // Each run logs its own summary line ('feed run finished'); a failed run is logged and the next one still comes.
   const stopPolling = config.FEED_POLL_MINUTES > 0
-    ? startFeedPolling(() => app.ingestFeeds(), options.feedPollMs ?? config.FEED_POLL_MINUTES * 60_000, log.child({ module: 'feeds' }))
+    ? startFeedPolling(async () => {
+      const report = await app.ingestFeeds();
+      // A run in which every feed failed still resolves; only one that reached a feed counts for /readyz.
+      if (report.fetched + report.notModified > 0) lastIngestOk = new Date();
+      return report;
+    }, options.feedPollMs ?? config.FEED_POLL_MINUTES * 60_000, log.child({ module: 'feeds' }))
     : undefined;
+  const clock = options.clock ?? { now: () => new Date(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms).unref()) };
+  const titleOf = (slug: string) => app.topics.find((topic) => topic.slug === slug)?.title ?? slug;
+  const digests = startDigestScheduler({
+    subscriptions: app.subscriptions,
+    deliveries: app.deliveries,
+    leases: app.leases(),
+    sender: discordDigestSender(client),
+    compose: (input) => app.digest(input),
+    render: (digest, subscription, marker) => digestPayload(digest, titleOf(subscription.topic), marker),
+    // With shards, each process holds only its guilds: the shard that owns a guild sends its digests.
+    owns: (guildId) => client.guilds.cache.has(guildId),
+    now: clock.now,
+    sleep: clock.sleep,
+    retryMs: config.DIGEST_RETRY_MINUTES * 60_000,
+    quiet: config.DIGEST_QUIET,
+    leaseMs: config.DIGEST_LEASE_SECONDS * 1000,
+    concurrency: DIGEST_CONCURRENCY,
+    log: log.child({ module: 'digests', ...(client.shard ? { shard: client.shard.ids } : {}) }),
+  }, options.digestPollMs ?? config.DIGEST_POLL_SECONDS * 1000);
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       client.removeAllListeners(Events.InteractionCreate);
-      // A feed run in progress is waited for too, so the store is not closed under it; both within DRAIN_MS.
+      // A feed run and a digest check in progress are waited for too, so the store is not closed under them
+      // (a delivery cut between send and confirm would be recovered on restart, but need not be); all within the grace period.
       const polled = stopPolling?.() ?? Promise.resolve();
       let timer: NodeJS.Timeout | undefined;
-      const drained = Promise.allSettled([...inFlight, polled]);
-      const late = await Promise.race([drained.then(() => false), new Promise<boolean>((done) => { timer = setTimeout(() => done(true), DRAIN_MS); })]);
+      const drained = Promise.allSettled([...inFlight, polled, digests.stop()]);
+      const late = await Promise.race([drained.then(() => false), new Promise<boolean>((done) => { timer = setTimeout(() => done(true), config.SHUTDOWN_GRACE_SECONDS * 1000); })]);
       clearTimeout(timer);
       if (late) botLog.warn({ interactions: inFlight.size }, 'stopping with work still in progress');
       await client.destroy();
       await conversations.close();
+      await ops?.close(); // last: probes keep answering while work drains
       botLog.info('disconnected from Discord');
     })();
     return stopped;
@@ -102,5 +161,5 @@ export async function startBot(config: Config, app: App, log: Logger, overrides:
   const idle = async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   };
-  return { client, idle, stop };
+  return { client, idle, stop, checkDigests: digests.checkNow };
 }

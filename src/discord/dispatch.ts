@@ -6,6 +6,8 @@ import { isStorageUnavailable } from '../store/storage-errors.ts';
 import type { BotContext, SlashCommand } from './command.ts';
 import { askFollowUp, openFollowUp, showSources } from './follow-up.ts';
 import { CUSTOM_IDS, followUpModalMessageId } from './components.ts';
+import { toggleDigest } from './digest-buttons.ts';
+import { digestButtonTarget } from './digest-message.ts';
 import type { ConversationStore } from './keyv-conversation-store.ts';
 import { wasTurnedAway } from './publish-brief.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -45,6 +47,7 @@ function route(interaction: Interaction, commands: readonly SlashCommand[]): Han
   if (interaction.isButton()) {
     if (interaction.customId === CUSTOM_IDS.sources) return (_, ctx) => showSources(interaction, ctx);
     if (interaction.customId === CUSTOM_IDS.followUp) return (_, ctx) => openFollowUp(interaction, ctx);
+    if (digestButtonTarget(interaction.customId)) return (_, ctx) => toggleDigest(interaction, ctx);
   }
   if (interaction.isModalSubmit()) {
     const messageId = followUpModalMessageId(interaction.customId);
@@ -56,7 +59,11 @@ function route(interaction: Interaction, commands: readonly SlashCommand[]): Han
 /** The metrics' `command` label: the command's name, or a fixed name per component (never a message id). */
 function metricName(interaction: Interaction): string {
   if (interaction.isCommand() || interaction.isAutocomplete()) return interaction.commandName;
-  if (interaction.isButton()) return interaction.customId === CUSTOM_IDS.sources || interaction.customId === CUSTOM_IDS.followUp ? `button:${interaction.customId}` : 'button:unknown';
+  if (interaction.isButton()) {
+    if (interaction.customId === CUSTOM_IDS.sources || interaction.customId === CUSTOM_IDS.followUp) return `button:${interaction.customId}`;
+    const digest = digestButtonTarget(interaction.customId);
+    return digest ? `button:digest-${digest.action}` : 'button:unknown';
+  }
   if (interaction.isModalSubmit()) return followUpModalMessageId(interaction.customId) ? 'modal:follow-up' : 'modal:unknown';
   return 'other';
 }

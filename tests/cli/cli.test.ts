@@ -44,6 +44,21 @@ describe('briefing-bot CLI', () => {
     expect(stdout).toContain('as of ');
   });
 
+  it('previews a digest: developments of those days cited like a brief, or one quiet line', async () => {
+    const { code, stdout } = await cli(['digest', 'china-dprk', '--since', '2026-04-06', '--until', '2026-04-13', '--json'], env);
+    expect(code).toBe(0);
+    const digest = JSON.parse(stdout) as Brief & { quiet: boolean; articles: number; window: { since: string; until: string } };
+    expect(Brief.parse(digest).points.length).toBeGreaterThan(0);
+    expect(digest).toMatchObject({ quiet: false, period: { since: '2026-04-06', until: '2026-04-13' }, window: { until: '2026-04-13T23:59:59.999Z' } });
+    expect(digest.sources.every((source) => source.publishedAt >= '2026-04-06' && source.publishedAt <= '2026-04-13')).toBe(true);
+
+    const quiet = await cli(['digest', 'china-dprk', '--since', '2026-06-01', '--until', '2026-06-07'], env);
+    expect(quiet).toMatchObject({ code: 0, stdout: 'No new reporting on China–DPRK relations between 2026-06-01 and 2026-06-07.\n' });
+    const missing = await cli(['digest', 'china-dprk'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/digest needs --since/);
+  });
+
   it('resolves every citation in --json to a source whose passage is in the store', async () => {
     const { code, stdout } = await cli(['brief', 'china-dprk', '--since', '2018-01-01', '--until', '2019-12-31', '--json'], env);
     expect(code).toBe(0);

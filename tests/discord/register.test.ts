@@ -20,8 +20,16 @@ const configFor = (running: DiscordDouble, env: Record<string, string> = {}) =>
   loadConfig({ LOG_LEVEL: 'silent', DISCORD_TOKEN: TOKEN, DISCORD_API_URL: running.apiBase, ...env });
 
 describe('slash command definitions', () => {
-  it('lists /brief, /ask, /sources, /feeds and /help, in that order', () => {
-    expect(commandsJson().map((command) => command.name)).toEqual(['brief', 'ask', 'sources', 'feeds', 'help']);
+  it('lists /brief, /ask, /sources, /feeds, the digest commands and /help, in that order', () => {
+    expect(commandsJson().map((command) => command.name)).toEqual(['brief', 'ask', 'sources', 'feeds', 'subscribe', 'unsubscribe', 'subscriptions', 'help']);
+  });
+
+  it('hides the digest commands from members without Manage Channels and offers them in servers only', () => {
+    for (const name of ['subscribe', 'unsubscribe', 'subscriptions']) {
+      expect(commandsJson().find((command) => command.name === name)).toMatchObject({ default_member_permissions: String(PermissionFlagsBits.ManageChannels), contexts: [InteractionContextType.Guild] });
+    }
+    const subscribe = commandsJson().find((command) => command.name === 'subscribe');
+    expect(subscribe?.options?.map((option) => option.name)).toEqual(['topic', 'cadence', 'time', 'timezone', 'channel', 'weekday', 'cron', 'language']);
   });
 
   it('hides /feeds from members without Manage Server and offers it in servers only', () => {
@@ -67,7 +75,7 @@ describe('command registration against the Discord double', () => {
     expect(puts.map((req) => req.path)).toEqual([`/applications/${double.appId}/guilds/${double.guildId}/commands`]);
     expect(puts[0]?.body).toEqual(JSON.parse(JSON.stringify(commandsJson())));
     expect(puts[0]?.headers.authorization).toBe(`Bot ${TOKEN}`);
-    expect(registration).toEqual({ scope: 'guild', applicationId: double.appId, guildId: double.guildId, commands: ['brief', 'ask', 'sources', 'feeds', 'help'] });
+    expect(registration).toEqual({ scope: 'guild', applicationId: double.appId, guildId: double.guildId, commands: ['brief', 'ask', 'sources', 'feeds', 'subscribe', 'unsubscribe', 'subscriptions', 'help'] });
   });
 
   it('looks the application id up with the token and registers globally when no guild is set', async () => {

@@ -1,0 +1,143 @@
+import PQueue from 'p-queue';
+import type { AppFailure } from '../failures.ts';
+import type { Result } from '../model.ts';
+import { metrics } from '../ops/metrics.ts';
+import type { Lease, Leases } from '../store/leases.ts';
+import type { Digest, DigestInput } from './compose-digest.ts';
+import { deliverWindow, type DeliverDeps, type DeliveryOutcome, type Window } from './deliver.ts';
+import { dueWindow } from './schedule.ts';
+import type { Subscription } from './subscription.ts';
+
+export type SchedulerDeps = DeliverDeps & {
+  leases: Leases;
+  compose: (input: DigestInput) => Promise<Result<Digest, AppFailure>>;
+  /** The Discord message for one channel: the shared digest plus that subscription's pause button (`marker`). */
+  render: (digest: Digest, subscription: Subscription, marker: string) => unknown;
+  /** Whether this process sends for the guild: with shards, only the shard that has the guild does. */
+  owns: (guildId: string) => boolean;
+  /** How long a claim on one delivery lasts unrenewed (DIGEST_LEASE_SECONDS). */
+  leaseMs: number;
+  /** Deliveries in flight at once; Discord's 50 requests/s ceiling is kept by the REST client. */
+  concurrency: number;
+};
+
+export type CheckReport = {
+  due: number;
+  compositions: number;
+  /** Due windows another process was already delivering (it holds their lease). */
+  leasedElsewhere: number;
+  outcomes: Partial<Record<DeliveryOutcome | 'compose_failed', number>>;
+};
+
+type Due = { subscription: Subscription; window: Window; missedTicks: number };
+
+/** Subscriptions that share a topic, window and language share one composed digest. */
+const compositionKey = ({ subscription, window }: Due) => `${subscription.topic}|${window.since.toISOString()}|${window.until.toISOString()}|${subscription.language}`;
+
+/**
+ * One check: every active subscription this process owns whose window has closed gets that window's
+ * digest. Each (topic, window, language) is composed once, after at least one of its deliveries was
+ * claimed, then fanned out to every channel that shares it.
+ */
+export async function checkDigests(deps: SchedulerDeps): Promise<CheckReport> {
+  const now = deps.now();
+  const due: Due[] = [];
+  for (const subscription of await deps.subscriptions.all()) {
+    if (subscription.status.state !== 'active' || !deps.owns(subscription.guildId)) continue;
+    const window = dueWindow(subscription, now);
+    if (window) due.push({ subscription, window: { since: window.since, until: window.until }, missedTicks: window.missedTicks });
+  }
+  const report: CheckReport = { due: due.length, compositions: 0, leasedElsewhere: 0, outcomes: {} };
+  const count = (outcome: DeliveryOutcome | 'compose_failed', n = 1) => {
+    report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + n;
+    if (outcome !== 'stale') metrics.digests.inc({ outcome }, n);
+  };
+
+  const groups = new Map<string, Due[]>();
+  for (const item of due) groups.set(compositionKey(item), [...(groups.get(compositionKey(item)) ?? []), item]);
+  const queue = new PQueue({ concurrency: deps.concurrency });
+  for (const group of groups.values()) {
+    const claimed = await claim(deps, group);
+    report.leasedElsewhere += group.length - claimed.length;
+    if (claimed.length === 0) continue;
+    const renewals = keepAlive(claimed.map((entry) => entry.lease), deps.leaseMs);
+    try {
+      const first = group[0]!;
+      const composed = await deps.compose({ topic: first.subscription.topic, since: first.window.since, until: first.window.until, language: first.subscription.language });
+      report.compositions++;
+      metrics.digestCompositions.inc();
+      if (!composed.ok) {
+        deps.log.error({ failure: composed.error, topic: first.subscription.topic }, 'digest could not be composed; its subscriptions are tried again on the next check');
+        count('compose_failed', claimed.length);
+        continue;
+      }
+      const digest = composed.value;
+      await Promise.all(claimed.map(({ item, lease }) => queue.add(async () => {
+        try {
+          count(await deliverWindow(deps, lease, item.subscription.id, item.window, digest, (subscription, marker) => deps.render(digest, subscription, marker)));
+        } catch (err) {
+          deps.log.error({ err, subscriptionId: item.subscription.id }, 'digest delivery failed; the next check tries again');
+          count('failed');
+        }
+      })));
+    } finally {
+      clearInterval(renewals);
+      await Promise.all(claimed.map(({ lease }) => lease.release().catch(() => undefined)));
+    }
+  }
+  return report;
+}
+
+async function claim(deps: SchedulerDeps, group: Due[]): Promise<{ item: Due; lease: Lease }[]> {
+  const claimed: { item: Due; lease: Lease }[] = [];
+  for (const item of group) {
+    const lease = await deps.leases.acquire(`digest:${item.subscription.id}:${item.window.until.toISOString()}`, deps.leaseMs);
+    if (lease) claimed.push({ item, lease });
+  }
+  return claimed;
+}
+
+/** Renews the claims while a long fan-out runs, so another process does not take over live work. */
+function keepAlive(leases: Lease[], leaseMs: number): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    for (const lease of leases) void lease.renew(leaseMs).catch(() => undefined);
+  }, Math.max(250, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return timer;
+}
+
+/**
+ * Runs `checkDigests` every `intervalMs` (never two at once) until stopped; `stop()` resolves once the
+ * check in progress has finished, so a shutdown does not cut a delivery between send and confirm.
+ */
+export function startDigestScheduler(deps: SchedulerDeps, intervalMs: number): { stop(): Promise<void>; checkNow(): Promise<CheckReport | undefined> } {
+  let running: Promise<CheckReport | undefined> | undefined;
+  let stopped = false;
+  const check = () => {
+    if (stopped) return Promise.resolve(undefined);
+    running ??= checkDigests(deps)
+      .then((report) => {
+        if (report.due > 0) deps.log.info(report, 'digest check finished');
+        return report;
+      })
+      .catch((err: unknown) => {
+        deps.log.error({ err }, 'digest check failed; trying again on the next one');
+        return undefined;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void check(), intervalMs);
+  timer.unref();
+  void check();
+  return {
+    checkNow: check,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
