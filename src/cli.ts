@@ -132,8 +132,8 @@ async function serve(config: Config, app: App, log: Logger): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  // A second signal while draining exits at once.
-  process.once(signal, () => process.exit(1));
+  // A second signal (either kind) while draining exits at once.
+  for (const again of ['SIGINT', 'SIGTERM'] as const) process.once(again, () => process.exit(1));
   log.info({ signal }, 'shutting down');
   await bot.stop();
   // Under `start:sharded` the IPC channel to the ShardingManager would keep this process alive.

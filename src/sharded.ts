@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   await Promise.race([manager.spawn({ timeout: 120_000 }), signal]);
   const received = await signal;
   // Each shard drains its own interactions and deliveries on SIGTERM (serve's graceful shutdown); a second signal exits at once.
-  process.once(received, () => process.exit(1));
+  for (const again of ['SIGINT', 'SIGTERM'] as const) process.once(again, () => process.exit(1));
   manager.respawn = false;
   log.info({ signal: received }, 'stopping shards');
   await Promise.all(manager.shards.map(async (shard) => {
