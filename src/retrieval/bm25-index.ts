@@ -1,5 +1,3 @@
-import { simhash } from './simhash.ts';
-
 /** Okapi BM25 constants: term-frequency saturation and length normalisation. */
 const K1 = 1.2;
 const B = 0.75;
@@ -64,6 +62,93 @@ class Int32Buffer {
   }
 }
 
+/** FNV-1a over `text`, continuing from `state`; with simhash.ts's seeds it gives the same hashes. */
+function fnv1a(state: number, text: string): number {
+  let hash = state;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+const SEED_LO = 0x811c9dc5;
+const SEED_HI = 0x01000193;
+const SPACE = 0x20;
+/** A nibble's four bits spread to the low bit of four bytes, so one add counts four bit positions. */
+const SPREAD = Int32Array.from({ length: 16 }, (_, nibble) => (nibble & 1) | ((nibble & 2) << 7) | ((nibble & 4) << 14) | ((nibble & 8) << 21));
+/** Lanes are emptied into `ones` every 127 features, so the top byte never reaches the sign bit. */
+const LANE_MAX = 127;
+
+/**
+ * simhash.ts's 64-bit SimHash of a passage's tokens (unigrams and bigrams, FNV-1a, majority vote),
+ * computed without a string per bigram or a 64-step loop per feature: each term is hashed once when
+ * the builder first meets it, a bigram continues from its first word's state, and votes are counted
+ * a nibble at a time in byte lanes. `votes > 0` there is `2 × ones > features` here, so the bits are
+ * the same (tests/bench/index-simhash.test.ts checks them against simhash()).
+ */
+class SimHasher {
+  /** Per term: its FNV-1a hash, and the state after the term and a space, for each seed. */
+  private readonly hashLo = new Int32Buffer();
+  private readonly hashHi = new Int32Buffer();
+  private readonly pairLo = new Int32Buffer();
+  private readonly pairHi = new Int32Buffer();
+  private readonly lanes = new Int32Array(16);
+  private readonly ones = new Int32Array(64);
+  private inLanes = 0;
+
+  addTerm(term: string): void {
+    const lo = fnv1a(SEED_LO, term);
+    const hi = fnv1a(SEED_HI, term);
+    this.hashLo.push(lo);
+    this.hashHi.push(hi);
+    this.pairLo.push(Math.imul(lo ^ SPACE, 0x01000193));
+    this.pairHi.push(Math.imul(hi ^ SPACE, 0x01000193));
+  }
+
+  /** [hi, lo] of the passage whose tokens are `tokens`, interned as `ids`. */
+  fingerprint(tokens: readonly string[], ids: Int32Array): [number, number] {
+    const count = tokens.length;
+    this.ones.fill(0);
+    this.lanes.fill(0);
+    this.inLanes = 0;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      this.vote(this.hashLo.array[id]! >>> 0, this.hashHi.array[id]! >>> 0);
+      if (i + 1 < count) {
+        const next = tokens[i + 1]!;
+        this.vote(fnv1a(this.pairLo.array[id]! >>> 0, next), fnv1a(this.pairHi.array[id]! >>> 0, next));
+      }
+    }
+    this.emptyLanes();
+    const features = count > 0 ? 2 * count - 1 : 0;
+    let lo = 0;
+    let hi = 0;
+    for (let bit = 0; bit < 32; bit++) {
+      if (2 * this.ones[bit]! > features) lo |= 1 << bit;
+      if (2 * this.ones[bit + 32]! > features) hi |= 1 << bit;
+    }
+    return [hi >>> 0, lo >>> 0];
+  }
+
+  private vote(lo: number, hi: number): void {
+    const lanes = this.lanes;
+    for (let nibble = 0; nibble < 8; nibble++) {
+      lanes[nibble]! += SPREAD[(lo >>> (4 * nibble)) & 15]!;
+      lanes[nibble + 8]! += SPREAD[(hi >>> (4 * nibble)) & 15]!;
+    }
+    if (++this.inLanes === LANE_MAX) this.emptyLanes();
+  }
+
+  private emptyLanes(): void {
+    for (let lane = 0; lane < 16; lane++) {
+      const packed = this.lanes[lane]!;
+      // Lanes 0–7 count bits of the low word, 8–15 of the high word; nibble n holds bits 4n…4n+3.
+      const base = (lane & 7) * 4 + (lane & 8 ? 32 : 0);
+      for (let byte = 0; byte < 4; byte++) this.ones[base + byte]! += (packed >>> (8 * byte)) & 0xff;
+    }
+    this.lanes.fill(0);
+    this.inLanes = 0;
+  }
+}
+
 /**
  * Builds the arrays in two passes: term frequencies per passage as passages arrive, then postings
  * laid out by term. Passages are consumed one at a time into flat typed buffers, so a caller can
@@ -93,6 +178,9 @@ export class IndexBuilder {
   private readonly docSimLo = new Int32Buffer();
   /** Count of each term in the passage being added; reset through the passage's term list. */
   private readonly counts = new Int32Buffer();
+  /** The passage being added, as term ids in token order. */
+  private readonly passageIds = new Int32Buffer();
+  private readonly simHasher = new SimHasher();
   private totalLength = 0;
 
   constructor(private readonly topicSlugs: readonly string[]) {
@@ -118,12 +206,15 @@ export class IndexBuilder {
     const { tokens } = passage;
     const first = this.docTerms.length;
     this.docTermStart.push(first);
+    this.passageIds.length = 0;
     for (const token of tokens) {
       const term = intern(this.terms, this.termLookup, token);
       if (term === this.documentFrequency.length) {
         this.documentFrequency.push(0);
         this.counts.push(0);
+        this.simHasher.addTerm(token);
       }
+      this.passageIds.push(term);
       if (this.counts.array[term]!++ === 0) this.docTerms.push(term);
     }
     for (let at = first; at < this.docTerms.length; at++) {
@@ -136,7 +227,7 @@ export class IndexBuilder {
     this.totalLength += tokens.length;
     this.docArticle.push(passage.articleIndex);
     this.docOrdinal.push(passage.ordinal);
-    const [hi, lo] = simhash(tokens);
+    const [hi, lo] = this.simHasher.fingerprint(tokens, this.passageIds.array);
     this.docSimHi.push(hi);
     this.docSimLo.push(lo);
   }

@@ -67,15 +67,23 @@ export function decodeIndex(bytes: Buffer): { data: IndexData; stamp: IndexStamp
   const terms = header.terms === 0 ? [] : bytes.subarray(at, at + dictionaryLength).toString().split('\n');
   at += dictionaryLength + ((4 - (dictionaryLength % 4)) % 4);
   if (terms.length !== header.terms) throw new IndexFormatError('term dictionary is damaged');
+  // A buffer that owns its whole ArrayBuffer (as a read of a large file does) is viewed in place: at a
+  // million passages that saves copying half a gigabyte on every load. A slice of Node's shared pool
+  // (small buffers) is copied, since views would pin, and could be misaligned in, memory not ours.
+  const { buffer } = bytes;
+  const ownsMemory = buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && buffer.byteLength === bytes.length;
   const arrays: Record<string, ArrayLike<number>> = {};
   ARRAYS.forEach(([name, Type], i) => {
     const length = header.lengths[i] ?? 0;
     const byteLength = length * Type.BYTES_PER_ELEMENT;
     if (at + byteLength > bytes.length) throw new IndexFormatError('index file is truncated');
-    // Copy into a fresh, aligned buffer: the file buffer may be a slice of Node's shared pool.
-    const copy = new Uint8Array(byteLength);
-    copy.set(bytes.subarray(at, at + byteLength));
-    arrays[name] = new Type(copy.buffer);
+    if (ownsMemory && at % Type.BYTES_PER_ELEMENT === 0) {
+      arrays[name] = new Type(buffer, at, length);
+    } else {
+      const copy = new Uint8Array(byteLength);
+      copy.set(bytes.subarray(at, at + byteLength));
+      arrays[name] = new Type(copy.buffer);
+    }
     at += byteLength;
   });
   const data = {

@@ -36,6 +36,10 @@ export function keyvArticleStore(url: string, log: Logger, namespacePrefix = '')
     async put(entry) {
       await articles.set(entry.article.id, Stored.parse(entry));
     },
+    async putMany(entries) {
+      // One multi-row upsert on SQLite, one MULTI on Redis (see open-keyv.ts).
+      await articles.setMany(entries.map((entry) => ({ key: entry.article.id, value: Stored.parse(entry) })));
+    },
     async *all() {
       if (!articles.iterator) throw new Error('This store cannot list its keys; use sqlite:// or redis://.');
       for await (const [key, raw] of articles.iterator(undefined)) {

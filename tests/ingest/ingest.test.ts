@@ -71,6 +71,33 @@ describe('ingest of local files', () => {
     expect(report.skipped.map((skip) => skip.item)).toEqual(['line 3', 'line 2']);
   });
 
+  it('keeps file order, duplicates and revisions across store batches, and re-ingests 600 articles as unchanged', async () => {
+    const file = join(dir.path, 'many.jsonl');
+    const record = (i: number, text = `Xi Jinping and Kim Jong Un exchanged message number ${i}.`) =>
+      JSON.stringify({ title: `Message ${i}`, outlet: 'Wire', publishedAt: '2026-02-01', text, url: `https://news.test/m/${i}` });
+    const lines = Array.from({ length: 600 }, (_, i) => record(i));
+    lines.splice(300, 0, record(7)); // line 301 repeats the article on line 8, two batches later
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const before = await store.revision();
+
+    const first = await ingest(file);
+    expect(first.added.map((entry) => entry.title)).toEqual(Array.from({ length: 600 }, (_, i) => `Message ${i}`));
+    expect(first.skipped).toEqual([{ source: file, item: 'Message 7', reason: `same article as in ${file}` }]);
+    expect(await store.revision()).toBe(before + 1);
+
+    const again = await ingest(file);
+    expect(again.added).toEqual([]);
+    expect(again.skipped.filter((skip) => skip.reason === 'unchanged').map((skip) => skip.item)).toEqual(Array.from({ length: 600 }, (_, i) => `Message ${i}`));
+    expect(await store.revision()).toBe(before + 1);
+
+    lines[501] = record(500, 'Xi Jinping and Kim Jong Un exchanged a corrected message.');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const third = await ingest(file);
+    expect(third.updated.map((entry) => entry.title)).toEqual(['Message 500']);
+    expect((await store.get(third.updated[0]!.id))?.passages[0]?.text).toContain('corrected');
+    expect(await store.revision()).toBe(before + 2);
+  });
+
   it('is idempotent, and updates a changed article in place under the same id', async () => {
     const file = join(dir.path, 'a.md');
     await writeFile(file, '---\ntitle: Talks\noutlet: Wire\npublishedAt: 2026-01-01\nurl: https://news.test/talks\n---\nFirst version.\n');

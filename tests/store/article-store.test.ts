@@ -41,6 +41,19 @@ function articleStoreContract(label: string, open: () => Promise<{ store: Articl
       expect(ids.sort()).toEqual(['a1', 'b2']);
     });
 
+    it('puts many at once, replacing the ones it already holds, with dates given back as Dates', async () => {
+      const entry = (id: string, contentHash: string, title = `Title ${id}`) => {
+        const a = { ...article(id), title };
+        return { article: a, passages: chunkArticle(a), contentHash };
+      };
+      await store.putMany!([entry('m1', 'h1'), entry('m2', 'h2'), entry('m3', 'h3')]);
+      await store.putMany!([entry('m1', 'changed', 'Changed title')]);
+      const stored = await store.getMany(['m1', 'm2', 'm3']);
+      expect(stored.map((found) => found?.contentHash)).toEqual(['changed', 'h2', 'h3']);
+      expect(stored[0]?.article.title).toBe('Changed title');
+      expect(stored[2]?.article.publishedAt).toEqual(new Date('2026-01-02T00:00:00Z'));
+    });
+
     it('counts revisions upward', async () => {
       const before = await store.revision();
       expect(await store.bumpRevision()).toBe(before + 1);
