@@ -134,7 +134,8 @@ class OneConnectKeyvRedis extends KeyvRedis<unknown> {
     // isReady, not isOpen: a client is open as soon as connect() starts, and a command sent before the
     // handshake fails without the offline queue. While Redis is down and the client reconnects, the
     // stock getClient returns at once, so commands still fail fast.
-    if (this.client.isReady) return this.client;
+    const client = this.client;
+    if ('isReady' in client ? client.isReady : client.isOpen) return client;
     this.connecting ??= super.getClient().finally(() => {
       this.connecting = undefined;
     });

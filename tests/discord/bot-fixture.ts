@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { startBot, type Bot, type BotOptions } from '../../src/discord/client.ts';
 import { silentLogger } from '../../src/log.ts';
 import { DiscordDouble, isJson, type DoubleOptions, type Json, type RecordedRequest } from '../support/discord-double.ts';
+import { startOpenAiDouble, type OpenAiDouble } from '../support/openai-double.ts';
 
 export const TOKEN = 'TEST.TOKEN.fake';
 
@@ -65,6 +66,22 @@ export const test = base.extend<{ appEnv: Record<string, string>; shared: Shared
       expect(double.unacknowledged(), 'every interaction gets an answer').toEqual([]);
     }
   },
+});
+
+/**
+ * The harness plus a loopback OpenAI double for the file; point the app at it with
+ * `.override({ appEnv: [async ({ model }, use) => use({ OPENAI_BASE_URL: model.baseURL, … }), { scope: 'file' }] })`.
+ */
+export const testWithModel = test.extend<{ model: OpenAiDouble }>({
+  model: [
+    // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the destructuring
+    async ({}, use) => {
+      const model = await startOpenAiDouble();
+      await use(model);
+      await model.close();
+    },
+    { scope: 'file' },
+  ],
 });
 
 export const bodyOf = (req: RecordedRequest): Json => (isJson(req.body) ? req.body : {});

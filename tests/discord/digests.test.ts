@@ -35,14 +35,19 @@ function subscription(harness: Harness, channelId: string, overrides: Partial<Su
   };
 }
 
-/** Starts a bot whose digest clock is `clock`, and lets its first (automatic) check finish before the test adds subscriptions. */
-async function connectWithClock(connect: (options?: ConnectOptions) => Promise<Harness>, clock: Clock, options: ConnectOptions = {}): Promise<Harness> {
+const apps = new Set<App>();
+
+/**
+ * Starts a bot whose digest clock starts at `at` (default: just after the Monday tick), and lets its first
+ * (automatic) check finish before the test adds subscriptions.
+ */
+async function scheduledBot(connect: (options?: ConnectOptions) => Promise<Harness>, at: string = '2026-04-13T12:30:00Z', options: ConnectOptions = {}): Promise<Harness & { clock: Clock }> {
+  const clock = testClock(at);
   const harness = await connect({ ...options, bot: { clock, digestPollMs: 3_600_000 } });
   await harness.bot.checkDigests();
-  return harness;
+  apps.add(harness.app);
+  return { ...harness, clock };
 }
-
-const apps = new Set<App>();
 afterEach(async () => {
   // The file shares one app: each test's subscriptions go, so the next test's checks see only its own.
   for (const app of apps) for (const s of await app.subscriptions.all()) await app.subscriptions.remove(s.id);
@@ -102,10 +107,8 @@ describe('/subscribe, /subscriptions and /unsubscribe', () => {
 
 describe('scheduled digests', () => {
   test('a due digest arrives once, cited, with its nonce, and moves the cursor', async ({ connect }) => {
-    const clock = testClock('2026-04-13T12:30:00Z');
-    const harness = await connectWithClock(connect, clock);
+    const harness = await scheduledBot(connect);
     const { double, bot, app } = harness;
-    apps.add(app);
     await app.subscriptions.put(subscription(harness, double.channelId));
 
     const report = await bot.checkDigests();
@@ -126,13 +129,11 @@ describe('scheduled digests', () => {
   });
 
   test('1,000 channels sharing a topic and window cost one composition and get one message each', async ({ connect }) => {
-    const clock = testClock('2026-04-13T12:30:00Z');
     let compositions = 0;
-    const harness = await connectWithClock(connect, clock, {
+    const harness = await scheduledBot(connect, undefined, {
       app: (app) => ({ ...app, digest: (input) => { compositions++; return app.digest(input); } }),
     });
     const { double, bot, app } = harness;
-    apps.add(app);
     const channels = [double.channelId, ...Array.from({ length: 999 }, () => double.addChannel())];
     await double.waitForRequest(() => true, 100).catch(() => undefined);
     for (const channelId of channels) await app.subscriptions.put(subscription(harness, channelId));
@@ -149,10 +150,8 @@ describe('scheduled digests', () => {
   }, 120_000);
 
   test('a channel answering Missing Permissions pauses only its subscription, with the reason shown', async ({ connect }) => {
-    const clock = testClock('2026-04-13T12:30:00Z');
-    const harness = await connectWithClock(connect, clock);
+    const harness = await scheduledBot(connect);
     const { double, bot, app } = harness;
-    apps.add(app);
     const [a, b, c] = [double.channelId, double.addChannel(), double.addChannel()];
     for (const channelId of [a, b, c]) await app.subscriptions.put(subscription(harness, channelId));
     double.failChannel(b, 'missing-permissions');
@@ -170,10 +169,8 @@ describe('scheduled digests', () => {
   });
 
   test('429s and 5xx are retried until the message goes through, once', async ({ connect }) => {
-    const clock = testClock('2026-04-13T12:30:00Z');
-    const harness = await connectWithClock(connect, clock);
+    const harness = await scheduledBot(connect);
     const { double, bot, app } = harness;
-    apps.add(app);
     const [limited, failing] = [double.channelId, double.addChannel()];
     for (const channelId of [limited, failing]) await app.subscriptions.put(subscription(harness, channelId));
     double.flakyChannel(limited, { status: 429, times: 2 });
@@ -182,18 +179,16 @@ describe('scheduled digests', () => {
     expect(await bot.checkDigests()).toMatchObject({ outcomes: { delivered: 2 } });
     expect(double.channelMessages(limited)).toHaveLength(1);
     expect(double.channelMessages(failing)).toHaveLength(1);
-    expect(clock.slept.length).toBeGreaterThan(0);
+    expect(harness.clock.slept.length).toBeGreaterThan(0);
   });
 
   test('a digest Discord created before a crash is found in the channel and recorded, not sent again', async ({ connect }) => {
-    const clock = testClock('2026-04-13T12:30:00Z');
-    const harness = await connectWithClock(connect, clock);
+    const harness = await scheduledBot(connect);
     const { double, bot, app } = harness;
-    apps.add(app);
     const sub = subscription(harness, double.channelId);
     await app.subscriptions.put(sub);
     // What a process killed between send and confirm leaves: a "sending" record, and the message in the channel.
-    await app.deliveries.set(sub.id, MONDAY_TICK, { state: 'sending', nonce: 'n', startedAt: clock.now() });
+    await app.deliveries.set(sub.id, MONDAY_TICK, { state: 'sending', nonce: 'n', startedAt: harness.clock.now() });
     const marker = markerFor(sub.id, MONDAY_TICK);
     const sent = await bot.client.rest.post(`/channels/${double.channelId}/messages`, {
       body: { content: 'digest', allowed_mentions: { parse: [] }, components: [{ type: 1, components: [{ type: 2, style: 2, label: 'Pause these digests', custom_id: marker }] }] },
@@ -210,10 +205,8 @@ describe('scheduled digests', () => {
     ['Europe/London', 'spring forward', '2026-03-28T08:00:00Z', '2026-03-29T06:59:00Z', '2026-03-29T07:00:00Z'],
     ['Europe/London', 'fall back', '2026-10-24T07:00:00Z', '2026-10-25T07:59:00Z', '2026-10-25T08:00:00Z'],
   ] as const)('a daily 08:00 digest in %s fires at 08:00 local across %s', async ([timezone, , cursor, before, at], { connect }) => {
-    const clock = testClock(before);
-    const harness = await connectWithClock(connect, clock);
-    const { double, bot, app } = harness;
-    apps.add(app);
+    const harness = await scheduledBot(connect, before);
+    const { double, bot, app, clock } = harness;
     await app.subscriptions.put(subscription(harness, double.channelId, { cadence: { kind: 'daily', time: '08:00' }, timezone, cursor: new Date(cursor) }));
     expect(await bot.checkDigests()).toMatchObject({ due: 0 });
     clock.set(at);
@@ -225,10 +218,8 @@ describe('scheduled digests', () => {
   });
 
   test('Pause on a digest stops it; Resume on /subscriptions starts again from the latest period', async ({ connect }) => {
-    const clock = testClock('2026-04-13T12:30:00Z');
-    const harness = await connectWithClock(connect, clock);
+    const harness = await scheduledBot(connect);
     const { double, bot, app } = harness;
-    apps.add(app);
     const sub = subscription(harness, double.channelId);
     await app.subscriptions.put(sub);
     await bot.checkDigests();

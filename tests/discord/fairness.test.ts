@@ -3,21 +3,10 @@
 import { describe, expect } from 'vitest';
 import { metrics } from '../../src/ops/metrics.ts';
 import type { DiscordDouble, RecordedRequest } from '../support/discord-double.ts';
-import { reply, startOpenAiDouble, type OpenAiDouble } from '../support/openai-double.ts';
-import { bodyOf, callbackFor, dataOf, editOf, embedsOf, followUpOf, isEphemeral, originalMessage, shownText, test as botTest } from './bot-fixture.ts';
+import { reply, type OpenAiDouble } from '../support/openai-double.ts';
+import { bodyOf, callbackFor, dataOf, editOf, embedsOf, followUpOf, isEphemeral, originalMessage, shownText, testWithModel } from './bot-fixture.ts';
 
-const test = botTest
-  .extend<{ model: OpenAiDouble }>({
-    model: [
-      // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the destructuring
-      async ({}, use) => {
-        const model = await startOpenAiDouble();
-        await use(model);
-        await model.close();
-      },
-      { scope: 'file' },
-    ],
-  })
+const test = testWithModel
   .override({
     appEnv: [
       async ({ model }, use) =>

@@ -6,8 +6,8 @@ import { describe, expect } from 'vitest';
 import { fallbackNotice, type ComposeFailureCode } from '../../src/compose/compose-error.ts';
 import { escapeMarkdown } from '../../src/render/discord-embeds.ts';
 import { isJson, type DiscordDouble, type Json } from '../support/discord-double.ts';
-import { reply, startOpenAiDouble, type OpenAiDouble, type Scripted } from '../support/openai-double.ts';
-import { bodyOf, editOf, embedsOf, followUpOf, test as botTest } from '../discord/bot-fixture.ts';
+import { reply, type OpenAiDouble, type Scripted } from '../support/openai-double.ts';
+import { bodyOf, editOf, embedsOf, followUpOf, testWithModel } from '../discord/bot-fixture.ts';
 
 const MODEL = 'flap-model';
 const TIMEOUT_SECONDS = 1.2;
@@ -15,17 +15,7 @@ const TIMEOUT_SECONDS = 1.2;
 const SLOW_MS = 3_000;
 const QUESTION = 'When did Xi visit Pyongyang?';
 
-const test = botTest.extend<{ model: OpenAiDouble }>({
-  model: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the destructuring
-    async ({}, use) => {
-      const model = await startOpenAiDouble();
-      await use(model);
-      await model.close();
-    },
-    { scope: 'file' },
-  ],
-}).override({
+const test = testWithModel.override({
   appEnv: [
     async ({ model }, use) => use({
       OPENAI_API_KEY: 'test', OPENAI_BASE_URL: model.baseURL, BRIEF_MODEL: MODEL,
