@@ -24,6 +24,10 @@ export type FanoutResult = {
   overFloor: number;
   /** Messages over the whole wall time: at most 50, and close to it when nothing but Discord's limit holds delivery back. */
   messagesPerSecond: number;
+  /** From the start of the check to the first message (listing, claiming, composing). */
+  firstMessageSeconds: number;
+  /** From the last message to the end of the check (confirming the last deliveries, releasing claims). */
+  afterLastSeconds: number;
 };
 
 /** Discord's global limit per bot token, which discord.js enforces by default. */
@@ -52,9 +56,12 @@ export async function benchFanout(plan: FanoutPlan, tempDir: string): Promise<Fa
         createdBy: '1000', createdAt: CURSOR, cursor: CURSOR, status: { state: 'active' },
       });
     }
+    const before = double.requests.length;
     const started = performance.now();
     await bot.checkDigests();
-    const wallSeconds = (performance.now() - started) / 1000;
+    const ended = performance.now();
+    const wallSeconds = (ended - started) / 1000;
+    const posts = double.requests.slice(before).filter((req) => req.method === 'POST');
     const floorSeconds = plan.channels / GLOBAL_REQUESTS_PER_SECOND;
     const messages = double.channelMessages().length;
     return {
@@ -66,6 +73,8 @@ export async function benchFanout(plan: FanoutPlan, tempDir: string): Promise<Fa
       floorSeconds,
       overFloor: wallSeconds / floorSeconds,
       messagesPerSecond: messages / wallSeconds,
+      firstMessageSeconds: ((posts[0]?.at ?? ended) - started) / 1000,
+      afterLastSeconds: (ended - (posts.at(-1)?.at ?? ended)) / 1000,
     };
   } finally {
     await bot.stop();

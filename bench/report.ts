@@ -135,6 +135,8 @@ export function fanoutTable(r: FanoutResult): string {
       ['floor s (channels / 50 per s)', r.floorSeconds, '—', '—'],
       ['wall / floor', r.overFloor, `≤ ${TARGETS.fanoutOverFloor}`, verdict(r.overFloor <= TARGETS.fanoutOverFloor)],
       ['messages/s over the whole run', r.messagesPerSecond, '—', '—'],
+      ['s before the first message (list, claim, compose)', r.firstMessageSeconds, '—', '—'],
+      ['s after the last message (confirm, release)', r.afterLastSeconds, '—', '—'],
     ],
   );
 }

@@ -56,49 +56,67 @@ export async function checkDigests(deps: SchedulerDeps): Promise<CheckReport> {
   const groups = new Map<string, Due[]>();
   for (const item of due) groups.set(compositionKey(item), [...(groups.get(compositionKey(item)) ?? []), item]);
   const queue = new PQueue({ concurrency: deps.concurrency });
-  for (const group of groups.values()) {
-    const claimed = await claim(deps, group);
-    report.leasedElsewhere += group.length - claimed.length;
-    if (claimed.length === 0) continue;
-    const renewals = keepAlive(claimed.map((entry) => entry.lease), deps.leaseMs);
-    try {
-      const first = group[0]!;
-      const composed = await deps.compose({ topic: first.subscription.topic, since: first.window.since, until: first.window.until, language: first.subscription.language });
-      report.compositions++;
-      metrics.digestCompositions.inc();
-      if (!composed.ok) {
-        deps.log.error({ failure: composed.error, topic: first.subscription.topic }, 'digest could not be composed; its subscriptions are tried again on the next check');
-        count('compose_failed', claimed.length);
-        continue;
-      }
-      const digest = composed.value;
-      await Promise.all(claimed.map(({ item, lease }) => queue.add(async () => {
-        try {
-          count(await deliverWindow(deps, lease, item.subscription.id, item.window, digest, (subscription, marker) => deps.render(digest, subscription, marker)));
-        } catch (err) {
-          deps.log.error({ err, subscriptionId: item.subscription.id }, 'digest delivery failed; the next check tries again');
-          count('failed');
-        }
-      })));
-    } finally {
-      clearInterval(renewals);
-      await Promise.all(claimed.map(({ lease }) => lease.release().catch(() => undefined)));
-    }
-  }
+  for (const group of groups.values()) await fanOut(deps, group, queue, report, count);
   return report;
 }
 
-async function claim(deps: SchedulerDeps, group: Due[]): Promise<{ item: Due; lease: Lease }[]> {
-  const claimed: { item: Due; lease: Lease }[] = [];
-  for (const item of group) {
-    const lease = await deps.leases.acquire(`digest:${item.subscription.id}:${item.window.until.toISOString()}`, deps.leaseMs);
-    if (lease) claimed.push({ item, lease });
+/**
+ * One composition's fan-out. Claims go in batches and deliveries start as soon as the first batch is
+ * claimed and the digest composed, so the first channels are served while the rest are still being claimed.
+ */
+async function fanOut(deps: SchedulerDeps, group: Due[], queue: PQueue, report: CheckReport, count: (outcome: DeliveryOutcome | 'compose_failed', n?: number) => void): Promise<void> {
+  const held: Lease[] = [];
+  const renewals = keepAlive(held, deps.leaseMs);
+  const deliveries: Promise<void>[] = [];
+  let digest: Digest | undefined;
+  try {
+    for (let at = 0; at < group.length; at += CLAIMS_AT_ONCE) {
+      const batch = group.slice(at, at + CLAIMS_AT_ONCE);
+      const claimed = await claim(deps, batch);
+      report.leasedElsewhere += batch.length - claimed.length;
+      held.push(...claimed.map((entry) => entry.lease));
+      if (claimed.length === 0) continue;
+      if (!digest) {
+        const first = group[0]!;
+        const composed = await deps.compose({ topic: first.subscription.topic, since: first.window.since, until: first.window.until, language: first.subscription.language });
+        report.compositions++;
+        metrics.digestCompositions.inc();
+        if (!composed.ok) {
+          deps.log.error({ failure: composed.error, topic: first.subscription.topic }, 'digest could not be composed; its subscriptions are tried again on the next check');
+          count('compose_failed', claimed.length);
+          return;
+        }
+        digest = composed.value;
+      }
+      const shared = digest;
+      for (const { item, lease } of claimed) {
+        deliveries.push(queue.add(async () => {
+          try {
+            count(await deliverWindow(deps, lease, item.subscription.id, item.window, shared, (subscription, marker) => deps.render(shared, subscription, marker)));
+          } catch (err) {
+            deps.log.error({ err, subscriptionId: item.subscription.id }, 'digest delivery failed; the next check tries again');
+            count('failed');
+          }
+        }));
+      }
+    }
+    await Promise.all(deliveries);
+  } finally {
+    clearInterval(renewals);
+    await Promise.all(held.map((lease) => lease.release().catch(() => undefined)));
   }
-  return claimed;
 }
 
-/** Renews the claims while a long fan-out runs, so another process does not take over live work. */
-function keepAlive(leases: Lease[], leaseMs: number): NodeJS.Timeout {
+/** Claims in flight at once: a thousand one-by-one round trips to the store would delay the first message by seconds. */
+const CLAIMS_AT_ONCE = 64;
+
+async function claim(deps: SchedulerDeps, batch: Due[]): Promise<{ item: Due; lease: Lease }[]> {
+  const leases = await Promise.all(batch.map((item) => deps.leases.acquire(`digest:${item.subscription.id}:${item.window.until.toISOString()}`, deps.leaseMs)));
+  return batch.flatMap((item, i) => (leases[i] ? [{ item, lease: leases[i] }] : []));
+}
+
+/** Renews the claims (as they are added) while a long fan-out runs, so another process does not take over live work. */
+function keepAlive(leases: readonly Lease[], leaseMs: number): NodeJS.Timeout {
   const timer = setInterval(() => {
     for (const lease of leases) void lease.renew(leaseMs).catch(() => undefined);
   }, Math.max(250, Math.floor(leaseMs / 3)));
