@@ -1,4 +1,5 @@
 import { toBrief } from './compose/draft.ts';
+import { TermSpace } from './compose/vectors.ts';
 import { extractiveAnswer } from './compose/extractive-answer.ts';
 import { extractiveBrief, MAX_POINTS, MIN_POINTS } from './compose/extractive-brief.ts';
 import { fitClaims } from './compose/fit-brief.ts';
@@ -56,6 +57,15 @@ const LATEST_WINDOW_DAYS = 120;
 const ANSWER_HITS = 8;
 /** Questions are often about the past: recency only breaks near-ties there, unlike in a brief. */
 const QUESTION_RECENCY_WEIGHT = 0.1;
+
+/** One term space per index: term ids and idf are looked up once, not once per brief (a new index is a new searcher). */
+const termSpaces = new WeakMap<Bm25Searcher, TermSpace>();
+
+function termSpaceOf(searcher: Bm25Searcher): TermSpace {
+  let terms = termSpaces.get(searcher);
+  if (!terms) termSpaces.set(searcher, (terms = new TermSpace((term) => searcher.idf(term))));
+  return terms;
+}
 
 export function findTopic(deps: BriefingDeps, slug: string): Result<{ matcher: TopicMatcher; bit: number }, AppFailure> {
   const bit = deps.searcher.data.topicSlugs.indexOf(slug);
@@ -128,7 +138,7 @@ async function briefOn(deps: BriefingDeps, input: BriefInput): Promise<Result<Br
   const stories = deps.storyIds ? await deps.storyIds(ids) : undefined;
   if (articles.some((entry) => entry.article.partial)) notices.push('Some sources were cut short by a paywall; only their free part was read.');
   const { draft: full, cited } = extractiveBrief({
-    articles, matcher, idf: (term) => searcher.idf(term), until, halfLifeDays: deps.halfLifeDays,
+    articles, matcher, idf: (term) => searcher.idf(term), terms: termSpaceOf(searcher), until, halfLifeDays: deps.halfLifeDays,
     focus: focus && focus.size > 0 ? focus : undefined, stories, maxPoints: MAX_POINTS,
   });
   full.notices.unshift(...notices);

@@ -4,7 +4,7 @@ import type { StoredArticle } from '../store/article-store.ts';
 import type { TopicMatcher } from '../topics/topic-matcher.ts';
 import { datelineLength } from './dateline.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
-import { cosine, vectorOf, type Vector } from './vectors.ts';
+import { TermSpace, type Vector } from './vectors.ts';
 
 const DAY_MS = 86_400_000;
 /** Articles this many days apart or less may report one development… */
@@ -27,6 +27,8 @@ export type BriefRequest = {
   articles: readonly StoredArticle[];
   matcher: TopicMatcher;
   idf: (term: string) => number;
+  /** Term ids and idf of `idf`'s index, kept across briefs on that index; absent = a new space for this brief. */
+  terms?: TermSpace | undefined;
   /** Recency is measured back from here. */
   until: Date;
   halfLifeDays: number;
@@ -37,8 +39,8 @@ export type BriefRequest = {
   maxPoints?: number;
 };
 
-/** `entities`: the topic entities the article names, whatever its language. */
-type Item = { entry: StoredArticle; vector: Vector; day: number; entities: ReadonlySet<string> };
+/** `entities()`: the topic entities the article names, whatever its language (found on first use). */
+type Item = { entry: StoredArticle; vector: Vector; day: number; entities: () => ReadonlySet<string> };
 
 type Development = { items: Item[]; score: number; day: number };
 
@@ -47,16 +49,18 @@ type Development = { items: Item[]; score: number; day: number };
  * a Korean and an English report are one development when they are at most a day apart and name
  * nearly the same entities (the topic's aliases map 김정은 and Kim Jong Un to one entity).
  */
-function sameDevelopment(a: Item, b: Item): boolean {
+function sameDevelopment(a: Item, b: Item, terms: TermSpace): boolean {
+  // `a` is pinned in `terms` (groupDevelopments compares it with each of its neighbours).
   const days = Math.abs(a.day - b.day);
-  if (a.entry.article.language === b.entry.article.language) return days <= SAME_DEVELOPMENT_DAYS && cosine(a.vector, b.vector) >= SAME_DEVELOPMENT_SIMILARITY;
+  if (a.entry.article.language === b.entry.article.language) return days <= SAME_DEVELOPMENT_DAYS && terms.cosinePinned(a.vector, b.vector) >= SAME_DEVELOPMENT_SIMILARITY;
   if (days > CROSS_LANGUAGE_DAYS) return false;
-  const shared = [...a.entities].filter((id) => b.entities.has(id)).length;
-  const union = new Set([...a.entities, ...b.entities]).size;
+  const [aEntities, bEntities] = [a.entities(), b.entities()];
+  const shared = [...aEntities].filter((id) => bEntities.has(id)).length;
+  const union = new Set([...aEntities, ...bEntities]).size;
   return shared >= CROSS_LANGUAGE_MIN_SHARED && shared / union >= CROSS_LANGUAGE_MIN_JACCARD;
 }
 
-function groupDevelopments(items: Item[]): Item[][] {
+function groupDevelopments(items: Item[], terms: TermSpace): Item[][] {
   const parent = items.map((_, index) => index);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   // Only articles at most SAME_DEVELOPMENT_DAYS apart can be one development: walk them in date order
@@ -64,10 +68,12 @@ function groupDevelopments(items: Item[]): Item[][] {
   const byDay = items.map((_, index) => index).sort((a, b) => items[a]!.day - items[b]!.day);
   for (let x = 0; x < byDay.length; x++) {
     const i = byDay[x]!;
+    terms.pin(items[i]!.vector); // sameDevelopment compares against the pinned vector
     for (let y = x + 1; y < byDay.length && items[byDay[y]!]!.day - items[i]!.day <= SAME_DEVELOPMENT_DAYS; y++) {
       const j = byDay[y]!;
-      if (sameDevelopment(items[i]!, items[j]!)) parent[find(i)] = find(j);
+      if (sameDevelopment(items[i]!, items[j]!, terms)) parent[find(i)] = find(j);
     }
+    terms.unpin(items[i]!.vector);
   }
   const groups = new Map<number, Item[]>();
   items.forEach((item, index) => groups.set(find(index), [...(groups.get(find(index)) ?? []), item]));
@@ -77,7 +83,7 @@ function groupDevelopments(items: Item[]): Item[][] {
 type Candidate = { text: string; start: number; end: number; item: Item; score: number };
 
 /** The sentence most like the rest of the development, preferring leads, English, and both sides named. */
-function centralSentence(development: Development, matcher: TopicMatcher, idf: (term: string) => number): Candidate | undefined {
+function centralSentence(development: Development, matcher: TopicMatcher, terms: TermSpace): Candidate | undefined {
   const { items } = development;
   const hasEnglish = items.some((item) => item.entry.article.language === 'en');
   let best: Candidate | undefined;
@@ -91,10 +97,10 @@ function centralSentence(development: Development, matcher: TopicMatcher, idf: (
         const start = span.start + datelineLength(article.text.slice(span.start, span.end));
         const text = article.text.slice(start, span.end);
         if (text.length < SENTENCE_CHARS.min || text.length > SENTENCE_CHARS.max || text.endsWith('?')) return;
-        const vector = vectorOf(text, idf);
+        const vector = terms.vectorOf(text);
         const agreement = others.length > 0
-          ? others.reduce((sum, other) => sum + cosine(vector, other.vector), 0) / others.length
-          : cosine(vector, item.vector);
+          ? others.reduce((sum, other) => sum + terms.cosine(vector, other.vector), 0) / others.length
+          : terms.cosine(vector, item.vector);
         const sides = new Set([...matcher.mentions(text).keys()].map((id) => matcher.topic.entities.find((e) => e.id === id)?.side));
         const bothSides = matcher.topic.sides.every((side) => sides.has(side)) ? 1.3 : 1;
         const lead = position === 0 ? 1.25 : 1 - position * 0.03;
@@ -109,8 +115,8 @@ const passageAt = (passages: readonly Passage[], offset: number): Passage | unde
   passages.find((passage) => passage.start <= offset && offset < passage.end) ?? passages[0];
 
 /** The passage most like the sentence; each similarity is taken once, not twice per comparison. */
-function mostSimilar(passages: readonly Passage[], sentence: Vector, idf: (term: string) => number): Passage | undefined {
-  const similarity = new Map(passages.map((passage) => [passage, cosine(vectorOf(passage.text, idf), sentence)]));
+function mostSimilar(passages: readonly Passage[], sentence: Vector, terms: TermSpace): Passage | undefined {
+  const similarity = new Map(passages.map((passage) => [passage, terms.cosine(terms.vectorOf(passage.text), sentence)]));
   return [...passages].sort((a, b) => similarity.get(b)! - similarity.get(a)!)[0];
 }
 
@@ -120,15 +126,20 @@ function mostSimilar(passages: readonly Passage[], sentence: Vector, idf: (term:
  * cites every article of the development.
  */
 export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: Map<string, Cited> } {
-  const { matcher, idf } = request;
-  const items = request.articles.map((entry) => ({
-    entry,
-    vector: vectorOf(`${entry.article.title}\n${entry.article.text}`, idf),
-    day: Math.floor(entry.article.publishedAt.getTime() / DAY_MS),
-    entities: new Set(matcher.mentions(`${entry.article.title}\n${entry.article.text}`).keys()),
-  }));
+  const { matcher } = request;
+  const terms = request.terms ?? new TermSpace(request.idf);
+  const items = request.articles.map((entry): Item => {
+    let entities: ReadonlySet<string> | undefined;
+    return {
+      entry,
+      vector: terms.rememberedVectorOf(entry.article.id, entry.contentHash, () => `${entry.article.title}\n${entry.article.text}`),
+      day: Math.floor(entry.article.publishedAt.getTime() / DAY_MS),
+      // Only reports in different languages a day apart compare entities: most articles never need them.
+      entities: () => (entities ??= new Set(matcher.mentions(`${entry.article.title}\n${entry.article.text}`).keys())),
+    };
+  });
   const untilDay = Math.floor(request.until.getTime() / DAY_MS);
-  const developments: Development[] = groupDevelopments(items).map((group) => {
+  const developments: Development[] = groupDevelopments(items, terms).map((group) => {
     const day = Math.max(...group.map((item) => item.day));
     // Coverage counts independent reporting: outlets, with the copies of one wire story counted once.
     const outlets = new Set(group.map(({ entry }) => request.stories?.get(entry.article.id) ?? `outlet:${entry.article.outlet}`)).size;
@@ -145,14 +156,14 @@ export function extractiveBrief(request: BriefRequest): { draft: Draft; cited: M
   const cited = new Map<string, Cited>();
   for (const development of ranked) {
     if (claims.length >= (request.maxPoints ?? MAX_POINTS)) break;
-    const sentence = centralSentence(development, matcher, idf);
+    const sentence = centralSentence(development, matcher, terms);
     if (!sentence) continue;
-    const sentenceVector = vectorOf(sentence.text, idf);
+    const sentenceVector = terms.vectorOf(sentence.text);
     const citations: string[] = [];
     const byDate = [...development.items].sort((a, b) => a.day - b.day);
     for (const item of [sentence.item, ...byDate.filter((other) => other !== sentence.item)]) {
       const { article, passages } = item.entry;
-      const passage = item === sentence.item ? passageAt(passages, sentence.start) : mostSimilar(passages, sentenceVector, idf);
+      const passage = item === sentence.item ? passageAt(passages, sentence.start) : mostSimilar(passages, sentenceVector, terms);
       if (!passage) continue;
       cited.set(passage.id, { passage, article: article satisfies Article });
       citations.push(passage.id);

@@ -1,5 +1,8 @@
 import { countTokens } from 'gpt-tokenizer';
+import { sentenceSpans } from '../ingest/chunk.ts';
 import { isoDay } from '../model.ts';
+import { tokenize } from '../retrieval/tokenize.ts';
+import { datelineLength } from './dateline.ts';
 import type { Cited } from './draft.ts';
 
 /**
@@ -7,6 +10,18 @@ import type { Cited } from './draft.ts';
  * when one outlet rewrites another's wire copy: the model sees one, and both numbers lead to it.
  */
 export const NEAR_DUPLICATE_JACCARD = 0.6;
+
+/**
+ * A block carries a passage's leading whole sentences up to this many tokens (the first sentence
+ * always). Passages are at most 200 words (about 260 tokens of English), so an English passage goes
+ * whole: a question's answer may sit late in it, and the model must see it. The cap only shortens
+ * passages that tokenize heavily (Chinese, Korean). At 120 tokens the prompt was 0.48× naive stuffing
+ * instead of 0.51×; the evidence was worth more than the 3% (ADR 009). The citation check reads the
+ * whole passage either way.
+ */
+export const SOURCE_TEXT_TOKENS = 260;
+/** A title whose terms the sent text already holds at least this share of adds nothing, and is left out. */
+const REDUNDANT_TITLE_SHARE = 0.6;
 
 export type PackOptions = {
   /** Tokens for all source blocks together (CONTEXT_TOKEN_BUDGET, default 6000). */
@@ -52,24 +67,55 @@ const attribute = (value: string) => value.replace(/["\n\r]/g, (c) => (c === '"'
 /** A source cannot close its own block: "</source>" in its text would let it pose as instructions. */
 const defang = (text: string) => text.replace(/<(\/?)(source)/gi, '‹$1$2');
 
+/** What a block shows of a source: its text and title (null = left out). By default, the whole passage and the title. */
+type Shown = { text: string; title: string | null };
+
+/**
+ * The part of a passage worth its tokens: no wire dateline ("BEIJING, May 4 (Reuters) - "; outlet and
+ * date are attributes), leading whole sentences up to SOURCE_TEXT_TOKENS, and the title only when it
+ * says something the text does not.
+ */
+function shownOf({ article, passage }: Cited): Shown {
+  const full = passage.text;
+  const start = datelineLength(full);
+  let end = full.length;
+  let tokens = 0;
+  for (const [i, span] of sentenceSpans(full, article.language).entries()) {
+    tokens += countTokens(full.slice(Math.max(start, span.start), span.end));
+    if (i > 0 && tokens > SOURCE_TEXT_TOKENS) {
+      end = span.start;
+      break;
+    }
+  }
+  const text = full.slice(start, end).trim();
+  const titleTerms = tokenize(article.title);
+  const textTerms = new Set(tokenize(text));
+  const known = titleTerms.filter((term) => textTerms.has(term)).length;
+  return { text, title: titleTerms.length > 0 && known / titleTerms.length >= REDUNDANT_TITLE_SHARE ? null : article.title };
+}
+
 /** One numbered, delimited block: the model reads its outlet, date and state-media flag before its text. */
-export function sourceBlock(n: number, source: Cited, isStateMedia: (outlet: string) => boolean, also: readonly string[] = []): string {
-  const { article, passage } = source;
+export function sourceBlock(
+  n: number, source: Cited, isStateMedia: (outlet: string) => boolean, also: readonly string[] = [],
+  shown: Shown = { text: source.passage.text, title: source.article.title },
+): string {
+  const { article } = source;
   const attrs = [
     `n="${n}"`,
     `outlet="${attribute(article.outlet)}"`,
     `date="${isoDay(article.publishedAt)}"`,
     `state_media="${isStateMedia(article.outlet) ? 'yes' : 'no'}"`,
-    `title="${attribute(article.title)}"`,
+    ...(shown.title !== null ? [`title="${attribute(shown.title)}"`] : []),
     ...(also.length ? [`also_reported_as="${also.join('; ')}"`] : []),
   ];
-  return `<source ${attrs.join(' ')}>\n${defang(passage.text)}\n</source>`;
+  return `<source ${attrs.join(' ')}>\n${defang(shown.text)}\n</source>`;
 }
 
 /**
  * Packs the request's sources (numbered 1..n in request order) under a token budget: near-duplicates
- * merged into the first of them, the lowest-priority sources dropped when the budget runs out, the
- * rest ordered by date so the model reads the story as it unfolded.
+ * merged into the first of them, each block trimmed to what is worth sending (shownOf), the
+ * lowest-priority sources dropped when the budget runs out, the rest ordered by date so the model
+ * reads the story as it unfolded.
  */
 export function packContext(sources: readonly Cited[], options: PackOptions): PackedContext {
   const kept: { n: number; source: Cited; grams: Set<string>; also: number[] }[] = [];
@@ -91,7 +137,7 @@ export function packContext(sources: readonly Cited[], options: PackOptions): Pa
   let used = 0;
   let dropped = 0;
   for (const entry of kept) {
-    const block = sourceBlock(entry.n, entry.source, options.isStateMedia, entry.also.map(alsoLabel));
+    const block = sourceBlock(entry.n, entry.source, options.isStateMedia, entry.also.map(alsoLabel), shownOf(entry.source));
     const tokens = countTokens(block) + 1; // the newline between blocks
     if (sent.length > 0 && used + tokens > options.budget) {
       dropped += 1 + entry.also.length;

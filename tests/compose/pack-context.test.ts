@@ -1,6 +1,6 @@
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
-import { packContext, stuffedTokenCount } from '../../src/compose/pack-context.ts';
+import { packContext, SOURCE_TEXT_TOKENS, stuffedTokenCount } from '../../src/compose/pack-context.ts';
 import { allSources, cited, injected, kcnaDalian, reutersTrade, xinhuaVisit } from '../support/cited-fixtures.ts';
 
 const stateMedia = (outlet: string) => ['Xinhua', 'KCNA'].includes(outlet);
@@ -56,5 +56,30 @@ describe('context packing', () => {
   it('needs fewer tokens than stuffing the same sources with their duplicates', () => {
     const sources = [xinhuaVisit, wireCopy, reutersTrade];
     expect(packContext(sources, { budget: 6000, isStateMedia: stateMedia }).report.used).toBeLessThan(stuffedTokenCount(sources, 3));
+  });
+
+  it('leaves out a wire dateline, since the outlet and date are attributes', () => {
+    const { text } = packContext([xinhuaVisit], { budget: 6000, isStateMedia: stateMedia });
+    expect(text).not.toContain('BEIJING, March 28 (Xinhua) --');
+    expect(text).toContain('>\nKim Jong Un paid an unofficial visit to China');
+  });
+
+  it('leaves out a title that the passage already says, and keeps one that adds to it', () => {
+    const restated = cited('restated', 'Paper', '2018-05-09', 'Kim holds talks with Xi in Dalian', kcnaDalian.passage.text);
+    const adding = cited('adding', 'Paper', '2019-01-15', 'Sanctions bite as border trade halves', reutersTrade.passage.text);
+    const { text } = packContext([restated, adding], { budget: 6000, isStateMedia: stateMedia });
+    expect(text).not.toContain('title="Kim holds talks with Xi in Dalian"');
+    expect(text).toContain('title="Sanctions bite as border trade halves"');
+  });
+
+  it('sends a long passage up to SOURCE_TEXT_TOKENS in whole sentences, and always its first sentence', () => {
+    const sentence = 'Officials in Dandong said freight trains crossed the Yalu bridge again after a pause of several weeks. ';
+    const long = cited('long', 'Paper', '2018-06-01', 'Rail freight resumes', sentence.repeat(20).trim());
+    const { text } = packContext([long], { budget: 6000, isStateMedia: stateMedia });
+    const body = text.split('\n')[1]!;
+    expect(countTokens(body)).toBeLessThanOrEqual(SOURCE_TEXT_TOKENS);
+    expect(body.endsWith('several weeks.')).toBe(true);
+    const run = cited('run-on', 'Paper', '2018-06-01', 'Rail freight resumes', sentence.trim().replace('.', ',').repeat(20));
+    expect(packContext([run], { budget: 6000, isStateMedia: stateMedia }).text).toContain(run.passage.text);
   });
 });
