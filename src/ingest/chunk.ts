@@ -1,5 +1,5 @@
 import type { Article, Passage } from '../model.ts';
-import { wordCount } from '../retrieval/tokenize.ts';
+import { holdsCjk, wordCount } from '../retrieval/tokenize.ts';
 
 /** Passage size in words: long enough to carry a claim with its context, short enough to cite precisely. */
 export const PASSAGE_MIN_WORDS = 60;
@@ -19,7 +19,7 @@ export function sentenceSpans(text: string, language = 'en'): Span[] {
   for (const span of rawSentenceSpans(text, language)) {
     const previous = spans.at(-1);
     const between = previous ? text.slice(previous.end, span.start) : '';
-    if (previous && !between.includes('\n') && ABBREVIATION_END.test(text.slice(previous.start, previous.end))) {
+    if (previous && !between.includes('\n') && endsWithAbbreviation(text, previous.start, previous.end)) {
       previous.end = span.end;
       previous.words += span.words;
     } else {
@@ -30,7 +30,7 @@ export function sentenceSpans(text: string, language = 'en'): Span[] {
 }
 
 /** A tag Intl rejects (`en_US` in hand-written front matter) gets English rules instead of failing the ingest. */
-function sentenceSegmenter(language: string): Intl.Segmenter {
+function newSentenceSegmenter(language: string): Intl.Segmenter {
   try {
     return new Intl.Segmenter(language, { granularity: 'sentence' });
   } catch (err) {
@@ -39,8 +39,36 @@ function sentenceSegmenter(language: string): Intl.Segmenter {
   }
 }
 
+/**
+ * Segmenters by language tag. Building one loads ICU's rules, which cost more than segmenting a
+ * whole article; a segmenter holds no state between `segment()` calls, so one per tag serves all.
+ * Tags come from front matter, so the map is capped rather than allowed to grow with every typo.
+ */
+const SEGMENTER_CACHE_SIZE = 64;
+const segmenters = new Map<string, Intl.Segmenter>();
+function sentenceSegmenter(language: string): Intl.Segmenter {
+  let segmenter = segmenters.get(language);
+  if (!segmenter) {
+    if (segmenters.size >= SEGMENTER_CACHE_SIZE) segmenters.clear();
+    segmenter = newSentenceSegmenter(language);
+    segmenters.set(language, segmenter);
+  }
+  return segmenter;
+}
+
+/**
+ * The longest ABBREVIATION_END match is six characters ("U.S.A."), so testing the last
+ * ABBREVIATION_TAIL characters (one more, for the `\b` before it) gives the same answer as
+ * testing the whole sentence, without the regex trying every position of it.
+ */
+const ABBREVIATION_TAIL = 8;
+const endsWithAbbreviation = (text: string, start: number, end: number) =>
+  ABBREVIATION_END.test(text.slice(Math.max(start, end - ABBREVIATION_TAIL), end));
+
 function rawSentenceSpans(text: string, language: string): Span[] {
   const segmenter = sentenceSegmenter(language);
+  // Checked once for the text rather than once per sentence: most articles hold no CJK at all.
+  const cjk = holdsCjk(text);
   const spans: Span[] = [];
   for (const { segment, index } of segmenter.segment(text)) {
     const leading = segment.length - segment.trimStart().length;
@@ -50,7 +78,7 @@ function rawSentenceSpans(text: string, language: string): Span[] {
     spans.push({
       start: index + leading,
       end: index + leading + trimmed.length,
-      words: wordCount(trimmed),
+      words: wordCount(trimmed, cjk),
       paragraphStart: index === 0 || /\n\s*$/.test(before) || segment.slice(0, leading).includes('\n'),
     });
   }

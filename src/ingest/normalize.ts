@@ -21,12 +21,19 @@ export function detectLanguage(text: string): string {
   return 'en';
 }
 
+/**
+ * A run of whitespace that is not already one plain space. Replacing these with ' ' gives what
+ * replacing every `\s+` would, without building a new string for each single space between words.
+ */
+const UNTIDY_SPACE = /\s{2,}|[^\S ]/g;
+export const collapseWhitespace = (text: string) => text.replace(UNTIDY_SPACE, ' ');
+
 /** Whitespace tidied, paragraphs kept, paywall tail cut, id assigned. */
 export function normalizeArticle(input: ArticleInput, fallbackUrl: string): Article {
   const tidy = input.text
     .replace(/\r\n?/g, '\n')
     .split(/\n\s*\n/)
-    .map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
+    .map((paragraph) => collapseWhitespace(paragraph).trim())
     .filter(Boolean)
     .join('\n\n');
   const { text, partial } = cutPaywall(tidy);
@@ -35,7 +42,7 @@ export function normalizeArticle(input: ArticleInput, fallbackUrl: string): Arti
     ...input,
     id: articleId({ url: input.url, text }),
     url,
-    title: input.title.replace(/\s+/g, ' ').trim(),
+    title: collapseWhitespace(input.title).trim(),
     outlet: input.outlet.trim(),
     language: input.language ?? detectLanguage(text),
     text,

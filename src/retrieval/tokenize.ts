@@ -3,8 +3,8 @@ import { stemmer } from 'stemmer';
 /**
  * Words for the index and for queries — the same function for both, so they always agree.
  *
- * Alphabetic runs are split by a regular expression (fast; these scripts separate words with
- * spaces), and runs in Chinese, Japanese or Korean script go through Intl.Segmenter, which knows
+ * Alphabetic runs are split by WORD (these scripts separate words with spaces; plain ASCII text is
+ * read by a hand-written scanner that finds the same words), and runs in Chinese, Japanese or Korean script go through Intl.Segmenter, which knows
  * where words end in Chinese. Korean particles are stripped so 평양을 and 평양에서 both index as 평양.
  */
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
@@ -22,22 +22,64 @@ const STOPWORDS = new Set(
     .filter(Boolean),
 );
 
-/** Porter's stemmer: "visited", "visits" and "visit" index alike; numbers are left alone. */
 /**
- * Stems are memoised: news vocabulary repeats, and Porter's rules cost about a microsecond a word.
- * The memo is dropped when it reaches STEM_MEMO_SIZE words, so a huge ingest cannot grow it forever.
+ * What one lower-cased, non-CJK word becomes: its stem, or null when it is dropped (a stopword, a
+ * single letter). Porter's stemmer: "visited", "visits" and "visit" index alike; numbers are left alone.
  */
-const STEM_MEMO_SIZE = 200_000;
-const stems = new Map<string, string>();
-function stem(word: string): string {
-  if (/^\d/.test(word)) return word;
-  let stemmed = stems.get(word);
-  if (stemmed === undefined) {
-    if (stems.size >= STEM_MEMO_SIZE) stems.clear();
-    stemmed = stemmer(word);
-    stems.set(word, stemmed);
+function termOf(word: string): string | null {
+  const bare = word.replace(/['’]s$/u, '').replace(/['’]/gu, '');
+  if ((bare.length < 2 && !/\d/.test(bare)) || STOPWORDS.has(bare)) return null;
+  return /^\d/.test(bare) ? bare : stemmer(bare);
+}
+
+/**
+ * The word → term decision is memoised as a whole: news vocabulary repeats, and the possessive and
+ * stopword checks plus Porter's rules cost about a microsecond a word. The memo is an open-addressing
+ * table keyed by a hash the ASCII scanner below computes as it reads, so a word seen before is found
+ * without cutting it out of the text as a string. It is emptied when it holds TERM_MEMO_SIZE words,
+ * so a huge ingest cannot grow it forever.
+ */
+const TERM_MEMO_SIZE = 200_000;
+const MEMO_SLOTS = 1 << 19; // a power of two above 2 × TERM_MEMO_SIZE, so probes stay short
+const MEMO_MASK = MEMO_SLOTS - 1;
+const memoHashes = new Int32Array(MEMO_SLOTS);
+let memoWords: (string | undefined)[] = new Array<string | undefined>(MEMO_SLOTS);
+const memoTerms: (string | null)[] = new Array<string | null>(MEMO_SLOTS).fill(null);
+let memoCount = 0;
+
+const mix = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
+const FNV_START = 0x811c9dc5 | 0;
+
+function hashOf(word: string): number {
+  let hash = FNV_START;
+  for (let i = 0; i < word.length; i++) hash = mix(hash, word.charCodeAt(i));
+  return hash;
+}
+
+/** The term for `source[start, end)`, whose hash is `hash`; non-CJK words only. */
+function memoTerm(source: string, start: number, end: number, hash: number): string | null {
+  const length = end - start;
+  let slot = hash & MEMO_MASK;
+  for (let word = memoWords[slot]; word !== undefined; word = memoWords[slot]) {
+    if (memoHashes[slot] === hash && word.length === length) {
+      let i = 0;
+      while (i < length && word.charCodeAt(i) === source.charCodeAt(start + i)) i++;
+      if (i === length) return memoTerms[slot] ?? null;
+    }
+    slot = (slot + 1) & MEMO_MASK;
   }
-  return stemmed;
+  if (memoCount >= TERM_MEMO_SIZE) {
+    memoWords = new Array<string | undefined>(MEMO_SLOTS);
+    memoCount = 0;
+    slot = hash & MEMO_MASK;
+  }
+  const word = start === 0 && end === source.length ? source : source.slice(start, end);
+  const term = termOf(word);
+  memoHashes[slot] = hash;
+  memoWords[slot] = word;
+  memoTerms[slot] = term;
+  memoCount++;
+  return term;
 }
 
 function pushCjk(run: string, out: string[]): void {
@@ -52,24 +94,76 @@ function pushCjk(run: string, out: string[]): void {
   }
 }
 
+const NON_ASCII = /[^\0-\x7f]/;
+const isLowerAlnum = (code: number) => (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+const isLower = (code: number) => code >= 97 && code <= 122;
+const APOSTROPHE = 39;
+
+/**
+ * WORD's matches in lower-cased ASCII text, read by hand: a run of [a-z0-9], then any number of
+ * ' followed by a run of [a-z]. Each word is hashed as it is read and looked up in the memo.
+ */
+function tokenizeAscii(text: string, out: string[]): void {
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    let code = text.charCodeAt(i);
+    if (!isLowerAlnum(code)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let hash = FNV_START;
+    do {
+      hash = mix(hash, code);
+      code = text.charCodeAt(++i);
+    } while (i < length && isLowerAlnum(code));
+    while (i + 1 < length && code === APOSTROPHE && isLower(text.charCodeAt(i + 1))) {
+      hash = mix(hash, code);
+      code = text.charCodeAt(++i);
+      do {
+        hash = mix(hash, code);
+        code = text.charCodeAt(++i);
+      } while (i < length && isLower(code));
+    }
+    const term = memoTerm(text, start, i, hash);
+    if (term !== null) out.push(term);
+  }
+}
+
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const match of text.toLowerCase().matchAll(WORD)) {
-    const word = match[0];
+  const lower = text.toLowerCase();
+  // Most text is plain ASCII, which the scanner reads without a regex or a string per word.
+  if (!NON_ASCII.test(lower)) {
+    tokenizeAscii(lower, out);
+    return out;
+  }
+  // `match` with a global regex collects the words in one native call; `matchAll` builds a match
+  // object per word.
+  for (const word of lower.match(WORD) ?? []) {
+    // CJK runs are segmented every time rather than memoised: a run can be a whole sentence.
     if (CJK.test(word)) {
       pushCjk(word, out);
       continue;
     }
-    const bare = word.replace(/['’]s$/u, '').replace(/['’]/gu, '');
-    if ((bare.length < 2 && !/\d/.test(bare)) || STOPWORDS.has(bare)) continue;
-    out.push(stem(bare));
+    const term = memoTerm(word, 0, word.length, hashOf(word));
+    if (term !== null) out.push(term);
   }
   return out;
 }
 
-/** Roughly how many words a text holds; a CJK character counts as half a word. */
-export function wordCount(text: string): number {
+/** Whether any character of the text is Chinese, Japanese or Korean. */
+export const holdsCjk = (text: string): boolean => CJK.test(text);
+
+/**
+ * Roughly how many words a text holds; a CJK character counts as half a word. A caller counting
+ * many pieces of one text it has already checked passes `cjk: false` for text without CJK.
+ */
+export function wordCount(text: string, cjk = holdsCjk(text)): number {
+  // Most text holds no CJK at all, and then every word counts one.
+  if (!cjk) return text.match(WORD)?.length ?? 0;
   let count = 0;
-  for (const match of text.matchAll(WORD)) count += CJK.test(match[0]) ? Math.max(1, match[0].length / 2) : 1;
+  for (const word of text.match(WORD) ?? []) count += CJK.test(word) ? Math.max(1, word.length / 2) : 1;
   return count;
 }
