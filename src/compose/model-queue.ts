@@ -5,7 +5,7 @@ export type ModelQueueOptions = {
   concurrency: number;
   /** Calls that may wait for a slot (LLM_QUEUE_MAX); the next one is refused with ComposeError('busy'). 0: nobody waits. */
   maxWaiting: number;
-  /** Least time between two `onQueued` calls to one waiter, in milliseconds; default 1000, since each one edits a Discord message. */
+  /** Least time between two `onQueued` calls to one waiter, in milliseconds; default 10,000: each one edits a Discord message, and under load those edits would eat the 50 requests/s the answers need. */
   progressIntervalMs?: number;
 };
 
@@ -75,7 +75,7 @@ function progressReporter(onQueued: ((ahead: number) => void) | undefined, inter
  */
 export function modelQueue(options: ModelQueueOptions): ModelQueue {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
-  const intervalMs = options.progressIntervalMs ?? 1000;
+  const intervalMs = options.progressIntervalMs ?? 10_000;
   /** Each lane's waiters, first come first; the Map's order is the turn order. */
   const lanes = new Map<string, Waiter[]>();
   let running = 0;
