@@ -46,6 +46,8 @@ export type Bot = {
   idle(): Promise<void>;
   /** Runs a digest check now (or joins the one running) and reports what it did. */
   checkDigests(): Promise<CheckReport | undefined>;
+  /** The operations listener's base URL, when OPS_PORT is set. */
+  opsUrl: string | undefined;
   stop(): Promise<void>;
 };
 
@@ -161,5 +163,5 @@ export async function startBot(config: Config, app: App, log: Logger, overrides:
   const idle = async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   };
-  return { client, idle, stop, checkDigests: digests.checkNow };
+  return { client, idle, stop, checkDigests: digests.checkNow, opsUrl: ops?.url };
 }
