@@ -54,15 +54,8 @@ function overlap(a: readonly number[][], b: readonly number[][]): number {
   return total / Math.max(1, a.length);
 }
 
-type OursRun = {
-  passages: number;
-  articles: number;
-  terms: number;
-  full: Percentiles;
-  bare: Percentiles;
-  ours: OursFigures;
-  overlapAt10: number;
-};
+/** What our index alone gives (the --million run has no other engines to compare with). */
+type OursRun = Omit<RetrievalResult, 'miniSearch' | 'fts5' | 'ratios'>;
 
 /** Built and written; only the figures come back, so the built arrays can go before the file is read. */
 async function buildAndWrite(store: ArticleStore, matchers: readonly TopicMatcher[], indexPath: string): Promise<Omit<OursFigures, 'loadMs'>> {

@@ -50,6 +50,9 @@ export type AskInput = ModelCall & { question: string; topic?: string | undefine
 /** expandAliases: false searches the words as typed; hybrid: false leaves vectors out (the eval's baselines). */
 export type SearchInput = { query: string; k: number; topic?: string | undefined; expandAliases?: boolean; hybrid?: boolean };
 
+/** Said under any brief or digest that read a source cut short by a paywall. */
+export const PAYWALL_NOTICE = 'Some sources were cut short by a paywall; only their free part was read.';
+
 /** A brief reads at most this many articles: grouping compares every pair, and older ones rarely make the cut. */
 const MAX_BRIEF_ARTICLES = 300;
 /** When the period is empty, the "latest developments" window reaches this far back from the newest article. */
@@ -136,7 +139,7 @@ async function briefOn(deps: BriefingDeps, input: BriefInput): Promise<Result<Br
   const ids = selected.slice(0, MAX_BRIEF_ARTICLES).map((index) => searcher.data.articleIds[index]!);
   const articles = (await deps.store.getMany(ids)).flatMap((entry) => (entry ? [entry] : []));
   const stories = deps.storyIds ? await deps.storyIds(ids) : undefined;
-  if (articles.some((entry) => entry.article.partial)) notices.push('Some sources were cut short by a paywall; only their free part was read.');
+  if (articles.some((entry) => entry.article.partial)) notices.push(PAYWALL_NOTICE);
   const { draft: full, cited } = extractiveBrief({
     articles, matcher, idf: (term) => searcher.idf(term), terms: termSpaceOf(searcher), until, halfLifeDays: deps.halfLifeDays,
     focus: focus && focus.size > 0 ? focus : undefined, stories, maxPoints: MAX_POINTS,

@@ -1,4 +1,4 @@
-import { findTopic, topicArticles, type BriefingDeps } from '../briefing.ts';
+import { findTopic, PAYWALL_NOTICE, topicArticles, type BriefingDeps } from '../briefing.ts';
 import { toBrief } from '../compose/draft.ts';
 import { extractiveBrief, MAX_POINTS } from '../compose/extractive-brief.ts';
 import { fitClaims } from '../compose/fit-brief.ts';
@@ -62,7 +62,7 @@ async function digestOf(deps: BriefingDeps, input: DigestInput): Promise<Result<
   const { draft, cited } = extractiveBrief({
     articles: inWindow, matcher, idf: (term) => searcher.idf(term), until: input.until, halfLifeDays: deps.halfLifeDays, stories, maxPoints: Math.min(MAX_POINTS, DIGEST_MAX_POINTS),
   });
-  if (inWindow.some((entry) => entry.article.partial)) draft.notices.unshift('Some sources were cut short by a paywall; only their free part was read.');
+  if (inWindow.some((entry) => entry.article.partial)) draft.notices.unshift(PAYWALL_NOTICE);
   const fitted = fitClaims(draft.claims, (claims) => toBrief({ ...draft, claims }, cited, meta), DIGEST_MIN_POINTS);
   if (!deps.model || fitted.claims.length === 0) return ok({ brief: fitted.brief, quiet: false, articles: inWindow.length });
   // The model rewrites what the extractive composer chose (prompts/digest.md), in the subscription's language;

@@ -1,7 +1,5 @@
 // `briefing-bot serve` (or `start:sharded`) as child processes against one loopback Discord double and one
 // private Redis: what an operator runs when one process is not enough.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { createApp } from '../../src/app.ts';
 import type { Cadence } from '../../src/digest/cadence.ts';
 import { previousTick } from '../../src/digest/schedule.ts';
@@ -9,30 +7,9 @@ import { SUBSCRIPTION_VERSION, type Subscription } from '../../src/digest/subscr
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { keyvSubscriptions } from '../../src/store/keyv-subscriptions.ts';
-import { REPO, tempDir } from '../support/temp-app.ts';
+import { tempDir } from '../support/temp-app.ts';
 
 export const TOKEN = 'DIGEST.TOKEN.fake';
-
-export type BotProcess = { child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): Promise<number | null> };
-
-/** Starts `node --import tsx <script> <args>` with the bot's environment; stdout and stderr are kept for failure messages. */
-export function startProcess(script: string, args: string[], env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return {
-    child,
-    output: () => output,
-    async kill(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = once(child, 'exit');
-      child.kill(signal);
-      const [code] = (await exited) as [number | null];
-      return code;
-    },
-  };
-}
 
 /** Environment for a bot process: its own DATA_DIR (the index file), the shared store, quick digest checks. */
 export function botEnv(apiBase: string, storeUrl: string, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {

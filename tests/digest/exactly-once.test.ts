@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordDouble } from '../support/discord-double.ts';
 import { privateRedis, type PrivateRedis } from '../support/redis-server.ts';
 import { tempDir } from '../support/temp-app.ts';
-import { botEnv, dueDaily, readSubscriptions, seedStore, startProcess, subscribeChannels, TOKEN, waitFor, type BotProcess } from './bot-processes.ts';
+import { botEnv, dueDaily, readSubscriptions, seedStore, subscribeChannels, TOKEN, waitFor } from './bot-processes.ts';
+import { startProcess, type BotProcess } from '../support/child-process.ts';
 
 describe('digests are delivered exactly once', () => {
   let double: DiscordDouble | undefined;
@@ -42,7 +43,7 @@ describe('digests are delivered exactly once', () => {
     const { double, redis, channelIds } = await setUp(20);
     await Promise.all([bot(double.apiBase, redis.url), bot(double.apiBase, redis.url)]);
     const { windowEnd } = dueDaily();
-    await waitFor(async () => (await readSubscriptions(redis.url)).every((s) => s.cursor >= windowEnd), 45_000, 'every cursor to advance', logs);
+    await waitFor(async () => (await readSubscriptions(redis.url)).every((s) => s.cursor >= windowEnd), 75_000, 'every cursor to advance', logs);
     // Several more checks by both processes: nothing more may arrive.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const perChannel = channelIds.map((id) => double.channelMessages(id).length);
@@ -51,7 +52,7 @@ describe('digests are delivered exactly once', () => {
     expect(perChannel).toEqual(channelIds.map(() => 1));
     // Both processes took part (each logs the deliveries it made), unless one was much faster to start.
     expect(processes.map((p) => p.output().includes('digest delivered'))).toContain(true);
-  }, 90_000);
+  }, 180_000);
 
   it.each([
     ['finds the messages in the channel history', false],
@@ -63,18 +64,18 @@ describe('digests are delivered exactly once', () => {
       for (const id of channelIds) double.addFault((req) => req.method === 'GET' && req.path === `/channels/${id}/messages`, 403, { body: { message: 'Missing Access', code: 50001 }, times: Number.POSITIVE_INFINITY });
     }
     const first = await bot(double.apiBase, redis.url);
-    await waitFor(() => hold.pending === channelIds.length, 45_000, 'the first process to send every digest', logs);
+    await waitFor(() => hold.pending === channelIds.length, 75_000, 'the first process to send every digest', logs);
     await first.kill('SIGKILL');
     hold.release();
 
     await bot(double.apiBase, redis.url);
     const { windowEnd } = dueDaily();
-    await waitFor(async () => (await readSubscriptions(redis.url)).every((s) => s.cursor >= windowEnd), 45_000, 'the restarted process to confirm every digest', logs);
+    await waitFor(async () => (await readSubscriptions(redis.url)).every((s) => s.cursor >= windowEnd), 75_000, 'the restarted process to confirm every digest', logs);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const delivered = channelIds.reduce((sum, id) => sum + double.channelMessages(id).length, 0);
     console.log(`crash (${historyDenied ? 'nonce' : 'history'}): messages expected ${channelIds.length}, delivered ${delivered}`);
     expect(channelIds.map((id) => double.channelMessages(id).length)).toEqual(channelIds.map(() => 1));
     const stored = await readSubscriptions(redis.url);
     expect(stored.map((s) => s.lastDelivery?.messageId).sort()).toEqual(channelIds.map((id) => String(double.channelMessages(id)[0]!.id)).sort());
-  }, 90_000);
+  }, 180_000);
 });

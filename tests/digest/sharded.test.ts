@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordDouble, shardOf } from '../support/discord-double.ts';
 import { privateRedis, type PrivateRedis } from '../support/redis-server.ts';
 import { tempDir } from '../support/temp-app.ts';
-import { botEnv, dueDaily, readSubscriptions, seedStore, startProcess, subscribeChannels, TOKEN, waitFor, type BotProcess } from './bot-processes.ts';
+import { botEnv, dueDaily, readSubscriptions, seedStore, subscribeChannels, TOKEN, waitFor } from './bot-processes.ts';
+import { startProcess, type BotProcess } from '../support/child-process.ts';
 
 /** The JSON log lines a process wrote for the digests it delivered. */
 function deliveries(output: string): { channelId: string; shard: number[] }[] {

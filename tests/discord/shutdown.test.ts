@@ -2,7 +2,7 @@
 // finish (the member gets their brief), then the process exits 0; a second signal exits at once.
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startProcess, type BotProcess } from '../digest/bot-processes.ts';
+import { startProcess, type BotProcess } from '../support/child-process.ts';
 import { DiscordDouble } from '../support/discord-double.ts';
 import { reply, startOpenAiDouble, type OpenAiDouble } from '../support/openai-double.ts';
 import { tempDir } from '../support/temp-app.ts';
