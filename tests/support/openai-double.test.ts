@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => double.close());
 
-const prompt = 'Sources:\n<source n="4" outlet="X" date="2018-01-01" state_media="no" title="T">\nFirst sentence. Second one.\n</source>';
+const prompt = 'Sources:\n<source n="4" outlet="X" date="2018-01-01" title="T">\nFirst sentence. Second one.\n</source>';
 const ask = (extra: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming> = {}) =>
   client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: prompt }], ...extra });
 
