@@ -42,6 +42,54 @@ function gallop(docs: Int32Array, at: number, end: number, doc: number): number 
 type Plan = { ids: number[]; termWeights: number[]; bounds: number[]; prunable: boolean };
 
 /**
+ * A term is galloped through (a binary search per candidate) when its list holds more than this many
+ * postings per candidate, and read straight through otherwise; about where the two cost the same.
+ */
+const GALLOP_RATIO = 8;
+
+/** What thinning the candidates costs per candidate, in postings read: a heap push and a bound check. */
+const THIN_COST = 4;
+
+/** The passages still able to reach the top k: a list, and one mark byte per passage for reading lists straight through. */
+class Candidates {
+  count = 0;
+  private ascending = true;
+
+  constructor(readonly docs: Int32Array, readonly mark: Uint8Array) {}
+
+  add(doc: number): void {
+    if (this.count > 0 && this.docs[this.count - 1]! > doc) this.ascending = false;
+    this.docs[this.count++] = doc;
+    this.mark[doc] = 1;
+  }
+
+  /** In doc order, as galloping needs; sorted once, and thinning keeps the order. */
+  sorted(): Int32Array {
+    const docs = this.docs.subarray(0, this.count);
+    if (!this.ascending) docs.sort(); // numeric and native on a typed array
+    this.ascending = true;
+    return docs;
+  }
+
+  keep(test: (doc: number) => boolean): void {
+    let kept = 0;
+    for (let c = 0; c < this.count; c++) {
+      const doc = this.docs[c]!;
+      if (test(doc)) this.docs[kept++] = doc;
+      else this.mark[doc] = 0;
+    }
+    this.count = kept;
+  }
+
+  /** The survivors in doc order, with every mark cleared for the next query. */
+  release(): Int32Array {
+    const docs = this.sorted();
+    for (let c = 0; c < docs.length; c++) this.mark[docs[c]!] = 0;
+    return docs;
+  }
+}
+
+/**
  * Term-at-a-time BM25 over the index arrays. The accumulator is allocated once per index and
  * cleared through the list of touched passages, so a query allocates almost nothing.
  *
@@ -55,6 +103,9 @@ export class Bm25Searcher {
   private readonly termIds: Map<string, number>;
   private readonly accumulator: Float32Array;
   private readonly touched: Int32Array;
+  /** Room for the pruned search's candidates, allocated once like the accumulator. */
+  private readonly candidateDocs: Int32Array;
+  private readonly candidateMark: Uint8Array;
   /** The largest term-frequency weight in each term's postings; -1 until a query first needs it. */
   private readonly termMaxWeight: Float32Array;
   /** Recency factor per article for one (nowDay, half-life, weight): a day's queries share it. */
@@ -66,6 +117,8 @@ export class Bm25Searcher {
     this.termIds = new Map(data.terms.map((term, id) => [term, id]));
     this.accumulator = new Float32Array(data.docArticle.length);
     this.touched = new Int32Array(data.docArticle.length);
+    this.candidateDocs = new Int32Array(data.docArticle.length);
+    this.candidateMark = new Uint8Array(data.docArticle.length);
     this.termMaxWeight = new Float32Array(data.terms.length).fill(-1);
   }
 
@@ -158,7 +211,7 @@ export class Bm25Searcher {
     const plan = this.plan(query);
     const top = plan.prunable && k > 0 ? this.searchPruned(plan, k, accepted, boost) : this.searchExhaustive(plan, k, accepted, boost?.factors);
     return top.sorted().map(({ id, score }) => {
-      const lexical = this.lexicalOf(id, query);
+      const lexical = this.lexicalOf(id, plan);
       return { doc: id, score, lexical, recency: lexical > 0 ? score / lexical - 1 : 0 };
     });
   }
@@ -209,8 +262,9 @@ export class Bm25Searcher {
     let i = 0;
     let threshold = -Infinity;
     for (; i < order.length; i++) {
-      // A check reads every touched passage: worth it only while the terms left hold more postings.
-      if (i > 0 && touchedCount >= k && remainingPostings[i]! > touchedCount) {
+      // A check reads every touched passage: worth it only while the terms left hold more postings,
+      // and possible only once the terms added can outscore the terms left (no partial score is higher).
+      if (i > 0 && touchedCount >= k && remainingPostings[i]! > touchedCount && remaining[0]! - remaining[i]! > remaining[i]!) {
         threshold = this.kthLowerBound(touchedCount, k, accepted, factors);
         if (threshold > remaining[i]! * maxFactor * (1 + SLACK)) break;
       }
@@ -226,40 +280,56 @@ export class Bm25Searcher {
     }
     // With every term added, the bar is the k-th score itself; the exact scores may differ in the last bits.
     if (i === order.length) threshold = this.kthLowerBound(touchedCount, k, accepted, factors);
-    const factorOf = (doc: number) => (factors ? factors[docArticle[doc]!]! : 1);
-    const passes = (doc: number, left: number) => (acc[doc]! + left) * factorOf(doc) * (1 + SLACK) >= threshold * (1 - SLACK);
-    let candidates = new Int32Array(touchedCount);
-    let count = 0;
+    const candidates = new Candidates(this.candidateDocs, this.candidateMark);
+    const reach = (doc: number, left: number) => (acc[doc]! + left) * (factors ? factors[docArticle[doc]!]! : 1) * (1 + SLACK) >= threshold * (1 - SLACK);
+    const left = remaining[i]!;
     for (let t = 0; t < touchedCount; t++) {
       const doc = touched[t]!;
       if (accepted && accepted[docArticle[doc]!] === 0) continue;
-      if (passes(doc, remaining[i]!)) candidates[count++] = doc;
+      if (reach(doc, left)) candidates.add(doc);
     }
-    candidates = candidates.subarray(0, count).sort(); // numeric, native: galloping needs doc order
-    // The terms left only add to the candidates; each one raises the bar and thins the candidates out.
-    for (; i < order.length && count > k; i++) {
+    // The terms left only add to the candidates; each one raises the bar and thins the candidates out,
+    // unless thinning would read more candidates than the terms left hold postings (then only the last does).
+    for (; i < order.length && candidates.count > k; i++) {
       const j = order[i]!;
-      const id = plan.ids[j]!;
-      const termWeight = plan.termWeights[j]!;
-      const end = termOffsets[id + 1]!;
-      let at = termOffsets[id]!;
-      for (let c = 0; c < count && at < end; c++) {
-        const doc = candidates[c]!;
-        at = gallop(postingDocs, at, end, doc);
-        if (at < end && postingDocs[at] === doc) acc[doc]! += termWeight * postingWeights[at]!;
-      }
+      this.addToCandidates(plan.ids[j]!, plan.termWeights[j]!, candidates, acc);
+      if (i + 1 < order.length && candidates.count * THIN_COST > remainingPostings[i + 1]!) continue;
       const bar = new TopK(k);
-      for (let c = 0; c < count; c++) bar.push(candidates[c]!, acc[candidates[c]!]! * factorOf(candidates[c]!));
+      const { docs, count } = candidates;
+      for (let c = 0; c < count; c++) bar.push(docs[c]!, acc[docs[c]!]! * (factors ? factors[docArticle[docs[c]!]!]! : 1));
       threshold = Math.max(threshold, bar.threshold);
-      let kept = 0;
-      for (let c = 0; c < count; c++) if (passes(candidates[c]!, remaining[i + 1]!)) candidates[kept++] = candidates[c]!;
-      count = kept;
+      const after = remaining[i + 1]!;
+      candidates.keep((doc) => reach(doc, after));
     }
     for (let t = 0; t < touchedCount; t++) acc[touched[t]!] = 0;
-    const exact = this.exactScores(plan, candidates.subarray(0, count));
+    const survivors = candidates.release();
+    const exact = this.exactScores(plan, survivors);
     const top = new TopK(k);
-    for (let c = 0; c < count; c++) top.push(candidates[c]!, exact[c]! * factorOf(candidates[c]!));
+    for (let c = 0; c < survivors.length; c++) top.push(survivors[c]!, exact[c]! * (factors ? factors[docArticle[survivors[c]!]!]! : 1));
     return top;
+  }
+
+  /**
+   * Adds one term to the candidates' scores in `scores`. Few candidates against a long list: gallop
+   * from one candidate to the next. Many: read the list straight through and add where a candidate is
+   * marked, which costs a load and a branch per posting instead of a search per candidate.
+   */
+  private addToCandidates(id: number, termWeight: number, candidates: Candidates, scores: Float32Array): void {
+    const { termOffsets, postingDocs, postingWeights } = this.data;
+    const start = termOffsets[id]!;
+    const end = termOffsets[id + 1]!;
+    if (candidates.count * GALLOP_RATIO >= end - start) {
+      const mark = candidates.mark;
+      for (let at = start; at < end; at++) if (mark[postingDocs[at]!] === 1) scores[postingDocs[at]!]! += termWeight * postingWeights[at]!;
+      return;
+    }
+    const docs = candidates.sorted();
+    let at = start;
+    for (let c = 0; c < docs.length && at < end; c++) {
+      const doc = docs[c]!;
+      at = gallop(postingDocs, at, end, doc);
+      if (at < end && postingDocs[at] === doc) scores[doc]! += termWeight * postingWeights[at]!;
+    }
   }
 
   /** The k-th best score some accepted passage already has for sure (terms only ever add). */
@@ -297,25 +367,23 @@ export class Bm25Searcher {
   }
 
   /** Recomputes one passage's lexical score (only for the k results, so the hot loop stays lean). */
-  private lexicalOf(doc: number, query: readonly QueryTerm[]): number {
-    const { termOffsets, postingDocs, postingWeights, idf } = this.data;
+  private lexicalOf(doc: number, plan: Plan): number {
+    const { termOffsets, postingDocs, postingWeights } = this.data;
     let total = 0;
-    for (const { term, weight } of query) {
-      const id = this.termIds.get(term);
-      if (id === undefined) continue;
+    plan.ids.forEach((id, j) => {
       let lo = termOffsets[id]!;
       let hi = termOffsets[id + 1]! - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
         const value = postingDocs[mid]!;
         if (value === doc) {
-          total += idf[id]! * weight * postingWeights[mid]!;
+          total += plan.termWeights[j]! * postingWeights[mid]!;
           break;
         }
         if (value < doc) lo = mid + 1;
         else hi = mid - 1;
       }
-    }
+    });
     return total;
   }
 }
