@@ -1,7 +1,13 @@
 import type { IndexData } from './bm25-index.ts';
+import { gallop, maxScoreCandidates, type ScoredList } from './max-score.ts';
+import { MergedLists } from './merged-lists.ts';
 import { TopK } from './top-k.ts';
 
-export type QueryTerm = { term: string; weight: number };
+/**
+ * A word and what it weighs. Terms that share a `group` (a word's synonyms) are pruned as one list:
+ * scores are the same either way, and one merged list is cheaper to skip than many weak ones.
+ */
+export type QueryTerm = { term: string; weight: number; group?: string | undefined };
 
 /** Which passages may match; each bound is optional. Days are days since 1970-01-01 (UTC). */
 export type SearchFilter = {
@@ -17,95 +23,20 @@ export type RecencyBoost = { nowDay: number; halfLifeDays: number; weight: numbe
 
 export type Scored = { doc: number; score: number; lexical: number; recency: number };
 
-/** Relative slack on score bounds: float32 sums taken in another order differ by far less than this. */
-const SLACK = 1e-5;
-
-/** The first position in [at, end) whose doc is ≥ doc: doubling steps, then a binary search of the last one. */
-function gallop(docs: Int32Array, at: number, end: number, doc: number): number {
-  if (at >= end || docs[at]! >= doc) return at;
-  let lo = at;
-  let step = 1;
-  while (lo + step < end && docs[lo + step]! < doc) {
-    lo += step;
-    step *= 2;
-  }
-  let hi = Math.min(lo + step, end);
-  lo += 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (docs[mid]! < doc) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-type Plan = { ids: number[]; termWeights: number[]; bounds: number[]; prunable: boolean };
+type Plan = { ids: number[]; termWeights: number[]; bounds: number[]; groups: (string | undefined)[]; prunable: boolean };
 
 /**
- * A term is galloped through (a binary search per candidate) when its list holds more than this many
- * postings per candidate, and read straight through otherwise; about where the two cost the same.
- */
-const GALLOP_RATIO = 8;
-
-/** What thinning the candidates costs per candidate, in postings read: a heap push and a bound check. */
-const THIN_COST = 4;
-
-/** The passages still able to reach the top k: a list, and one mark byte per passage for reading lists straight through. */
-class Candidates {
-  count = 0;
-  private ascending = true;
-
-  constructor(readonly docs: Int32Array, readonly mark: Uint8Array) {}
-
-  add(doc: number): void {
-    if (this.count > 0 && this.docs[this.count - 1]! > doc) this.ascending = false;
-    this.docs[this.count++] = doc;
-    this.mark[doc] = 1;
-  }
-
-  /** In doc order, as galloping needs; sorted once, and thinning keeps the order. */
-  sorted(): Int32Array {
-    const docs = this.docs.subarray(0, this.count);
-    if (!this.ascending) docs.sort(); // numeric and native on a typed array
-    this.ascending = true;
-    return docs;
-  }
-
-  keep(test: (doc: number) => boolean): void {
-    let kept = 0;
-    for (let c = 0; c < this.count; c++) {
-      const doc = this.docs[c]!;
-      if (test(doc)) this.docs[kept++] = doc;
-      else this.mark[doc] = 0;
-    }
-    this.count = kept;
-  }
-
-  /** The survivors in doc order, with every mark cleared for the next query. */
-  release(): Int32Array {
-    const docs = this.sorted();
-    for (let c = 0; c < docs.length; c++) this.mark[docs[c]!] = 0;
-    return docs;
-  }
-}
-
-/**
- * Term-at-a-time BM25 over the index arrays. The accumulator is allocated once per index and
- * cleared through the list of touched passages, so a query allocates almost nothing.
- *
- * MaxScore-style early termination keeps long queries cheap without changing a result. Terms are
- * added highest possible contribution first; once k passages already score more than all the
- * remaining terms could give a passage not yet seen, no new passage is taken in. The passages still
- * able to reach the top k (a few dozen) are then scored exactly as an exhaustive run would, terms
- * in query order and summed in float32, so scores, order and ties are the same as without pruning.
+ * BM25 over the index arrays. A query whose weights are all positive is pruned (document-at-a-time
+ * MaxScore, max-score.ts): passages that cannot reach the top k are never fully scored. The
+ * passages that may are then scored exactly as scoring every posting would score them, terms in
+ * query order and summed in float32, so scores, order and ties are the same as without pruning.
+ * Other queries take the plain term-at-a-time loop, whose accumulator is allocated once per index.
  */
 export class Bm25Searcher {
   private readonly termIds: Map<string, number>;
   private readonly accumulator: Float32Array;
   private readonly touched: Int32Array;
-  /** Room for the pruned search's candidates, allocated once like the accumulator. */
-  private readonly candidateDocs: Int32Array;
-  private readonly candidateMark: Uint8Array;
+  private readonly merged: MergedLists;
   /** The largest term-frequency weight in each term's postings; -1 until a query first needs it. */
   private readonly termMaxWeight: Float32Array;
   /** Recency factor per article for one (nowDay, half-life, weight): a day's queries share it. */
@@ -117,8 +48,7 @@ export class Bm25Searcher {
     this.termIds = new Map(data.terms.map((term, id) => [term, id]));
     this.accumulator = new Float32Array(data.docArticle.length);
     this.touched = new Int32Array(data.docArticle.length);
-    this.candidateDocs = new Int32Array(data.docArticle.length);
-    this.candidateMark = new Uint8Array(data.docArticle.length);
+    this.merged = new MergedLists({ ...data, passages: data.docArticle.length });
     this.termMaxWeight = new Float32Array(data.terms.length).fill(-1);
   }
 
@@ -190,8 +120,9 @@ export class Bm25Searcher {
     const ids: number[] = [];
     const termWeights: number[] = [];
     const bounds: number[] = [];
+    const groups: (string | undefined)[] = [];
     let prunable = true;
-    for (const { term, weight } of query) {
+    for (const { term, weight, group } of query) {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
       const termWeight = this.data.idf[id]! * weight;
@@ -200,8 +131,29 @@ export class Bm25Searcher {
       ids.push(id);
       termWeights.push(termWeight);
       bounds.push(prunable ? termWeight * this.maxWeight(id) : 0);
+      groups.push(group);
     }
-    return { ids, termWeights, bounds, prunable };
+    return { ids, termWeights, bounds, groups, prunable };
+  }
+
+  /** A list per ungrouped term (views into the index), one merged list per group of two or more. */
+  private scoredLists(plan: Plan): ScoredList[] {
+    const { termOffsets, postingDocs, postingWeights } = this.data;
+    const single = (j: number): ScoredList => {
+      const start = termOffsets[plan.ids[j]!]!;
+      const end = termOffsets[plan.ids[j]! + 1]!;
+      return { docs: postingDocs.subarray(start, end), weights: postingWeights.subarray(start, end), scale: plan.termWeights[j]!, bound: plan.bounds[j]! };
+    };
+    const lists: ScoredList[] = [];
+    const groups = new Map<string, number[]>();
+    plan.groups.forEach((group, j) => {
+      if (group === undefined) lists.push(single(j));
+      else groups.set(group, [...(groups.get(group) ?? []), j]);
+    });
+    for (const members of groups.values()) {
+      lists.push(members.length === 1 ? single(members[0]!) : this.merged.get(members.map((j) => ({ id: plan.ids[j]!, termWeight: plan.termWeights[j]! }))));
+    }
+    return lists;
   }
 
   search(query: readonly QueryTerm[], k: number, filter: SearchFilter = {}, recency?: RecencyBoost): Scored[] {
@@ -242,108 +194,13 @@ export class Bm25Searcher {
   }
 
   private searchPruned(plan: Plan, k: number, accepted: Uint8Array | undefined, boost: { factors: Float64Array; max: number } | undefined): TopK {
-    const { termOffsets, postingDocs, postingWeights, docArticle } = this.data;
-    const acc = this.accumulator;
-    const touched = this.touched;
-    const factors = boost?.factors;
-    const order = plan.ids.map((_, j) => j).sort((a, b) => plan.bounds[b]! - plan.bounds[a]!);
-    // remaining[i]: the most the terms order[i…] can add to one passage's lexical score.
-    const remaining = new Float64Array(order.length + 1);
-    const remainingPostings = new Float64Array(order.length + 1);
-    for (let i = order.length - 1; i >= 0; i--) {
-      const j = order[i]!;
-      const id = plan.ids[j]!;
-      remaining[i] = remaining[i + 1]! + plan.bounds[j]!;
-      remainingPostings[i] = remainingPostings[i + 1]! + termOffsets[id + 1]! - termOffsets[id]!;
-    }
-    const maxFactor = boost?.max ?? 1;
-
-    let touchedCount = 0;
-    let i = 0;
-    let threshold = -Infinity;
-    for (; i < order.length; i++) {
-      // A check reads every touched passage: worth it only while the terms left hold more postings,
-      // and possible only once the terms added can outscore the terms left (no partial score is higher).
-      if (i > 0 && touchedCount >= k && remainingPostings[i]! > touchedCount && remaining[0]! - remaining[i]! > remaining[i]!) {
-        threshold = this.kthLowerBound(touchedCount, k, accepted, factors);
-        if (threshold > remaining[i]! * maxFactor * (1 + SLACK)) break;
-      }
-      const j = order[i]!;
-      const id = plan.ids[j]!;
-      const termWeight = plan.termWeights[j]!;
-      const end = termOffsets[id + 1]!;
-      for (let at = termOffsets[id]!; at < end; at++) {
-        const doc = postingDocs[at]!;
-        if (acc[doc] === 0) touched[touchedCount++] = doc;
-        acc[doc]! += termWeight * postingWeights[at]!;
-      }
-    }
-    // With every term added, the bar is the k-th score itself; the exact scores may differ in the last bits.
-    if (i === order.length) threshold = this.kthLowerBound(touchedCount, k, accepted, factors);
-    const candidates = new Candidates(this.candidateDocs, this.candidateMark);
-    const reach = (doc: number, left: number) => (acc[doc]! + left) * (factors ? factors[docArticle[doc]!]! : 1) * (1 + SLACK) >= threshold * (1 - SLACK);
-    const left = remaining[i]!;
-    for (let t = 0; t < touchedCount; t++) {
-      const doc = touched[t]!;
-      if (accepted && accepted[docArticle[doc]!] === 0) continue;
-      if (reach(doc, left)) candidates.add(doc);
-    }
-    // The terms left only add to the candidates; each one raises the bar and thins the candidates out,
-    // unless thinning would read more candidates than the terms left hold postings (then only the last does).
-    for (; i < order.length && candidates.count > k; i++) {
-      const j = order[i]!;
-      this.addToCandidates(plan.ids[j]!, plan.termWeights[j]!, candidates, acc);
-      if (i + 1 < order.length && candidates.count * THIN_COST > remainingPostings[i + 1]!) continue;
-      const bar = new TopK(k);
-      const { docs, count } = candidates;
-      for (let c = 0; c < count; c++) bar.push(docs[c]!, acc[docs[c]!]! * (factors ? factors[docArticle[docs[c]!]!]! : 1));
-      threshold = Math.max(threshold, bar.threshold);
-      const after = remaining[i + 1]!;
-      candidates.keep((doc) => reach(doc, after));
-    }
-    for (let t = 0; t < touchedCount; t++) acc[touched[t]!] = 0;
-    const survivors = candidates.release();
-    const exact = this.exactScores(plan, survivors);
-    const top = new TopK(k);
-    for (let c = 0; c < survivors.length; c++) top.push(survivors[c]!, exact[c]! * (factors ? factors[docArticle[survivors[c]!]!]! : 1));
-    return top;
-  }
-
-  /**
-   * Adds one term to the candidates' scores in `scores`. Few candidates against a long list: gallop
-   * from one candidate to the next. Many: read the list straight through and add where a candidate is
-   * marked, which costs a load and a branch per posting instead of a search per candidate.
-   */
-  private addToCandidates(id: number, termWeight: number, candidates: Candidates, scores: Float32Array): void {
-    const { termOffsets, postingDocs, postingWeights } = this.data;
-    const start = termOffsets[id]!;
-    const end = termOffsets[id + 1]!;
-    if (candidates.count * GALLOP_RATIO >= end - start) {
-      const mark = candidates.mark;
-      for (let at = start; at < end; at++) if (mark[postingDocs[at]!] === 1) scores[postingDocs[at]!]! += termWeight * postingWeights[at]!;
-      return;
-    }
-    const docs = candidates.sorted();
-    let at = start;
-    for (let c = 0; c < docs.length && at < end; c++) {
-      const doc = docs[c]!;
-      at = gallop(postingDocs, at, end, doc);
-      if (at < end && postingDocs[at] === doc) scores[doc]! += termWeight * postingWeights[at]!;
-    }
-  }
-
-  /** The k-th best score some accepted passage already has for sure (terms only ever add). */
-  private kthLowerBound(touchedCount: number, k: number, accepted: Uint8Array | undefined, factors: Float64Array | undefined): number {
     const { docArticle } = this.data;
+    const factors = boost?.factors;
+    const candidates = maxScoreCandidates(this.scoredLists(plan), k, { docArticle, accepted, factors, maxFactor: boost?.max ?? 1 });
+    const exact = this.exactScores(plan, candidates);
     const top = new TopK(k);
-    for (let i = 0; i < touchedCount; i++) {
-      const doc = this.touched[i]!;
-      const article = docArticle[doc]!;
-      if (accepted && accepted[article] === 0) continue;
-      const score = factors ? this.accumulator[doc]! * factors[article]! : this.accumulator[doc]!;
-      if (score > top.threshold) top.push(doc, score);
-    }
-    return top.threshold;
+    for (let c = 0; c < candidates.length; c++) top.push(candidates[c]!, factors ? exact[c]! * factors[docArticle[candidates[c]!]!]! : exact[c]!);
+    return top;
   }
 
   /**

@@ -77,16 +77,18 @@ export function queryTerms(text: string, matchers: readonly TopicMatcher[], expa
 /**
  * Search weights: a synonym never outweighs the user's word it stands for (a rare synonym would
  * otherwise take over the query), and words that only named an entity search through its term.
+ * A word's synonyms share a search group, so the pruned search reads them as one list.
  */
 export function weighTerms(terms: readonly ConceptTerm[], idf: (term: string) => number): QueryTerm[] {
   const ownIdf = new Map<string, number>();
   for (const term of terms) if (term.own) ownIdf.set(term.concept, Math.max(ownIdf.get(term.concept) ?? 0, idf(term.term)));
   return terms.filter((term) => term.weight > 0).map((term) => {
     if (term.own) return { term: term.term, weight: term.weight };
+    const group = `synonyms:${term.concept}`;
     const cap = ownIdf.get(term.concept) ?? 0;
     const own = idf(term.term);
-    if (own <= 0 || cap <= 0) return { term: term.term, weight: term.weight };
+    if (own <= 0 || cap <= 0) return { term: term.term, weight: term.weight, group };
     // A translation scores what the translated word would (방문 is rare, "visit" common); a synonym at most that.
-    return { term: term.term, weight: term.weight * (term.translation ? cap / own : Math.min(1, cap / own)) };
+    return { term: term.term, weight: term.weight * (term.translation ? cap / own : Math.min(1, cap / own)), group };
   });
 }
