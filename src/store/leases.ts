@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createClient } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
+import { loadRedis } from './load-redis.ts';
 import { StoreError } from './open-keyv.ts';
 
 /** A claim on a key until it expires or is released; renewing keeps a long delivery's claim alive. */
@@ -26,7 +26,7 @@ const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
 function redisLeases(url: string, prefix: string): Leases {
   // Without the offline queue a command fails at once while Redis is down (the check is retried later)
   // instead of waiting for the reconnect; reconnecting still happens in the background.
-  const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 3000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) } });
+  const client = loadRedis().createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 3000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) } });
   client.on('error', () => undefined); // failures surface as rejected commands; the 'error' event would crash the process
   const connected = client.connect();
   return {

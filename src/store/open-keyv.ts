@@ -1,10 +1,10 @@
 import { Buffer } from 'node:buffer';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type DeserializedData, type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.ts';
+import { loadRedis } from './load-redis.ts';
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -122,25 +122,34 @@ function useNativeJson<T>(keyv: Keyv<T>): void {
   keyv.deserialize = <Value>(text: string) => keyvDecoded(JSON.parse(text)) as DeserializedData<Value>;
 }
 
+type KeyvRedisClass = ReturnType<typeof loadRedis>['default'];
+type RedisClient = ReturnType<InstanceType<KeyvRedisClass>['getClient']>;
+
+let declaredOneConnect: KeyvRedisClass | undefined;
+
 /**
  * KeyvRedis whose first commands share one connection attempt and wait for it. The stock adapter lets a
  * concurrent first command through while the handshake is still running, which without the offline
- * queue fails ("The client is offline").
+ * queue fails ("The client is offline"). Declared on first use, as its base class is loaded late
+ * (see load-redis.ts).
  */
-class OneConnectKeyvRedis extends KeyvRedis<unknown> {
-  private connecting: ReturnType<KeyvRedis<unknown>['getClient']> | undefined;
+function oneConnectKeyvRedis(): KeyvRedisClass {
+  declaredOneConnect ??= class extends loadRedis().default<unknown> {
+    private connecting: RedisClient | undefined;
 
-  override async getClient(): ReturnType<KeyvRedis<unknown>['getClient']> {
-    // isReady, not isOpen: a client is open as soon as connect() starts, and a command sent before the
-    // handshake fails without the offline queue. While Redis is down and the client reconnects, the
-    // stock getClient returns at once, so commands still fail fast.
-    const client = this.client;
-    if ('isReady' in client ? client.isReady : client.isOpen) return client;
-    this.connecting ??= super.getClient().finally(() => {
-      this.connecting = undefined;
-    });
-    return this.connecting;
-  }
+    override async getClient(): RedisClient {
+      // isReady, not isOpen: a client is open as soon as connect() starts, and a command sent before the
+      // handshake fails without the offline queue. While Redis is down and the client reconnects, the
+      // stock getClient returns at once, so commands still fail fast.
+      const client = this.client;
+      if ('isReady' in client ? client.isReady : client.isOpen) return client;
+      this.connecting ??= super.getClient().finally(() => {
+        this.connecting = undefined;
+      });
+      return this.connecting;
+    }
+  };
+  return declaredOneConnect;
 }
 
 /** A fresh adapter per namespace: Keyv writes its namespace onto the adapter, so two Keyvs must not share one. */
@@ -163,6 +172,7 @@ function adapterFor(url: string): KeyvStoreAdapter {
     // Fail fast instead of queueing commands forever while Redis is down. Its setMany is one MULTI.
     // disableOfflineQueue: while the client reconnects, a command fails at once ("The client is offline") instead
     // of waiting, unbounded, for Redis to come back; node-redis keeps reconnecting in the background.
+    const OneConnectKeyvRedis = oneConnectKeyvRedis();
     return new OneConnectKeyvRedis({ url, disableOfflineQueue: true }, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 3000 });
   }
   throw new StoreError(`STORE_URL must start with sqlite:// or redis://, got "${url}".`);
