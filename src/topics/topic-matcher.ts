@@ -45,12 +45,23 @@ export const entityTerm = (entityId: string) => `~${entityId}`;
 /**
  * One term per entity the text names, across all topics. Indexed beside the words, so 시진핑 in a
  * question meets "Xi Jinping" in an article. Once per passage, not per mention: the words already
- * carry the frequency, and repeats would only lengthen every passage.
+ * carry the frequency, and repeats would only lengthen every passage. Whether an entity is named is
+ * a yes/no test, which stops at the first mention instead of counting them all.
  */
 export function entityTerms(matchers: readonly TopicMatcher[], text: string): string[] {
   const ids = new Set<string>();
-  for (const matcher of matchers) for (const id of matcher.mentions(text).keys()) ids.add(id);
+  for (const matcher of matchers) for (const entity of matcher.entitiesIn(text)) ids.add(entity.id);
   return [...ids].map(entityTerm);
+}
+
+/** Whether `regexps` (global) find at least `needed` mentions in `text`, scanning no further than that. */
+function hasMentions(regexps: readonly RegExp[], text: string, needed: number): boolean {
+  let found = 0;
+  for (const regexp of regexps) {
+    regexp.lastIndex = 0;
+    while (regexp.exec(text) !== null) if (++found >= needed) return true;
+  }
+  return false;
 }
 
 export function topicMatcher(topic: Topic): TopicMatcher {
@@ -70,24 +81,23 @@ export function topicMatcher(topic: Topic): TopicMatcher {
     return counts;
   };
 
-  const sideCounts = (text: string) => {
-    const bySide = new Map<string, number>();
-    for (const [id, count] of mentions(text)) {
-      const side = compiled.find((c) => c.entity.id === id)?.entity.side;
-      if (side) bySide.set(side, (bySide.get(side) ?? 0) + count);
-    }
-    return bySide;
-  };
+  // Per side: its entities' yes/no testers, and global copies of their regexps for counting (copies,
+  // because a count that stops early leaves lastIndex behind).
+  const sides = topic.sides.map((side) => {
+    const entities = compiled.filter((c) => c.entity.side === side);
+    return { testers: entities.flatMap((c) => c.testers), counters: entities.flatMap((c) => c.regexps.map((r) => new RegExp(r.source, r.flags))) };
+  });
 
   return {
     topic,
     mentions,
     isOnTopic({ title, text }) {
-      const all = sideCounts(`${title}\n${text}`);
-      const lead = sideCounts(`${title}\n${text.slice(0, topic.onTopic.leadCharacters)}`);
-      return topic.sides.every(
-        (side) => (all.get(side) ?? 0) >= topic.onTopic.minMentionsPerSide || (lead.get(side) ?? 0) > 0,
-      );
+      const { minMentionsPerSide, leadCharacters } = topic.onTopic;
+      const lead = `${title}\n${text.slice(0, leadCharacters)}`;
+      const all = `${title}\n${text}`;
+      // A side is present once it is named in the lead, or once its mentions reach the minimum. Each test
+      // stops as soon as it knows, where counting every mention read the whole article and its lead.
+      return sides.every(({ testers, counters }) => testers.some((r) => r.test(lead)) || hasMentions(counters, all, minMentionsPerSide));
     },
     entitiesIn(text) {
       return compiled.filter(({ testers }) => testers.some((r) => r.test(text))).map((c) => c.entity);

@@ -25,6 +25,11 @@ export const Topic = z
     }),
   })
   .superRefine((topic, ctx) => {
+    // An id names the entity's index term (~id) and keys its mention count, so two entities cannot share one.
+    const ids = topic.entities.map((entity) => entity.id);
+    for (const [at, id] of ids.entries()) {
+      if (ids.indexOf(id) !== at) ctx.addIssue({ code: 'custom', message: `entity id "${id}" is used twice`, path: ['entities', at, 'id'] });
+    }
     for (const side of topic.sides) {
       if (!topic.entities.some((entity) => entity.side === side)) {
         ctx.addIssue({ code: 'custom', message: `side "${side}" has no entity`, path: ['sides'] });
