@@ -1,3 +1,4 @@
+import type { Entity } from '../topics/topic.ts';
 import { entityTerm, type TopicMatcher } from '../topics/topic-matcher.ts';
 import type { QueryTerm } from './bm25-searcher.ts';
 import { isHeadWord, synonymsOf } from './synonyms.ts';
@@ -20,6 +21,14 @@ function relativeYears(text: string, now: Date | undefined): string[] {
   if (/\blast year\b|작년|지난해|去年/i.test(text)) found.push(String(year - 1));
   if (/\bthis year\b|올해|今年/i.test(text)) found.push(String(year));
   return found;
+}
+
+/** Tokenizing an entity's aliases (Korean and Chinese among them) cost more than the rest of a query; done once per entity. */
+const aliasWordCache = new WeakMap<Entity, ReadonlySet<string>>();
+function aliasWordsOf(entity: Entity): ReadonlySet<string> {
+  let words = aliasWordCache.get(entity);
+  if (!words) aliasWordCache.set(entity, (words = new Set(entity.aliases.flatMap((alias) => tokenize(alias)))));
+  return words;
 }
 
 /** A query word, or an alias word it brought in; words of one concept answer for each other. */
@@ -59,7 +68,7 @@ export function queryTerms(text: string, matchers: readonly TopicMatcher[], expa
     for (const entity of matcher.entitiesIn(text)) {
       const concept = `entity:${entity.id}`;
       if (terms.some((term) => term.concept === concept)) continue;
-      const aliasWords = new Set(entity.aliases.flatMap((alias) => tokenize(alias)));
+      const aliasWords = aliasWordsOf(entity);
       for (const term of terms) {
         if (term.own && term.concept === term.term && aliasWords.has(term.term)) {
           term.concept = concept;
