@@ -98,6 +98,9 @@ const NON_ASCII = /[^\0-\x7f]/;
 const isLowerAlnum = (code: number) => (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
 const isLower = (code: number) => code >= 97 && code <= 122;
 const APOSTROPHE = 39;
+/** Upper or lower case: OR-ing in 0x20 maps A–Z onto a–z and leaves digits as they are. */
+const isAsciiLetter = (code: number) => isLower(code | 0x20);
+const isAsciiAlnum = (code: number) => isLower(code | 0x20) || (code >= 48 && code <= 57);
 
 /**
  * WORD's matches in lower-cased ASCII text, read by hand: a run of [a-z0-9], then any number of
@@ -131,6 +134,30 @@ function tokenizeAscii(text: string, out: string[]): void {
   }
 }
 
+/**
+ * How many words WORD finds in ASCII text, counted by hand: there \p{L} is [A-Za-z] and \p{N} is
+ * [0-9]. Chunking counts the words of every sentence, and `match` would build a string for each.
+ */
+function asciiWordCount(text: string): number {
+  const length = text.length;
+  let count = 0;
+  let i = 0;
+  while (i < length) {
+    if (!isAsciiAlnum(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    count++;
+    do i++;
+    while (i < length && isAsciiAlnum(text.charCodeAt(i)));
+    while (i + 1 < length && text.charCodeAt(i) === APOSTROPHE && isAsciiLetter(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (i < length && isAsciiLetter(text.charCodeAt(i))) i++;
+    }
+  }
+  return count;
+}
+
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   const lower = text.toLowerCase();
@@ -162,7 +189,7 @@ export const holdsCjk = (text: string): boolean => CJK.test(text);
  */
 export function wordCount(text: string, cjk = holdsCjk(text)): number {
   // Most text holds no CJK at all, and then every word counts one.
-  if (!cjk) return text.match(WORD)?.length ?? 0;
+  if (!cjk) return NON_ASCII.test(text) ? (text.match(WORD)?.length ?? 0) : asciiWordCount(text);
   let count = 0;
   for (const word of text.match(WORD) ?? []) count += CJK.test(word) ? Math.max(1, word.length / 2) : 1;
   return count;
