@@ -6,10 +6,12 @@ export type GroupMember = { id: number; termWeight: number };
 type Postings = { termOffsets: Int32Array; postingDocs: Int32Array; postingWeights: Float32Array; passages: number };
 
 /**
- * Merged lists cost memory (8 bytes a posting); this many postings are kept at most, least recently
- * used first out. 4M postings is 32 MB, room for every synonym group of a 1M-passage index in use.
+ * Merged lists cost memory (8 bytes a posting). They are kept up to an eighth of the index's postings
+ * (at least 4M, 32 MB), least recently used first out: at 1M passages a synonym group merges to a few
+ * hundred thousand postings, and a budget that holds only a handful would merge them again and again.
  */
-const BUDGET_POSTINGS = 4_000_000;
+const MIN_BUDGET_POSTINGS = 4_000_000;
+const BUDGET_SHARE_OF_INDEX = 1 / 8;
 
 /**
  * A group of weak terms (a word's synonyms) merged into one list: each passage once, with the sum of
@@ -23,8 +25,11 @@ export class MergedLists {
   private readonly cache = new Map<string, ScoredList>();
   private postings = 0;
   private scratch: Float64Array | undefined;
+  private readonly budget: number;
 
-  constructor(private readonly index: Postings) {}
+  constructor(private readonly index: Postings) {
+    this.budget = Math.max(MIN_BUDGET_POSTINGS, index.postingDocs.length * BUDGET_SHARE_OF_INDEX);
+  }
 
   get(members: readonly GroupMember[]): ScoredList {
     const key = members.map(({ id, termWeight }) => `${id}:${termWeight}`).join(',');
@@ -38,33 +43,41 @@ export class MergedLists {
     this.cache.set(key, list);
     this.postings += list.docs.length;
     for (const [oldKey, old] of this.cache) {
-      if (this.postings <= BUDGET_POSTINGS || old === list) break;
+      if (this.postings <= this.budget || old === list) break;
       this.cache.delete(oldKey);
       this.postings -= old.docs.length;
     }
     return list;
   }
 
+  /** Sums into a scratch array over all passages, then reads it in order: no sort, linear in the postings and the span they cover. */
   private merge(members: readonly GroupMember[]): ScoredList {
     const { termOffsets, postingDocs, postingWeights, passages } = this.index;
     const sums = (this.scratch ??= new Float64Array(passages));
-    const seen: number[] = [];
+    let first = passages;
+    let last = -1;
+    let postings = 0;
     for (const { id, termWeight } of members) {
-      for (let at = termOffsets[id]!, end = termOffsets[id + 1]!; at < end; at++) {
-        const doc = postingDocs[at]!;
-        if (sums[doc] === 0) seen.push(doc);
-        sums[doc]! += termWeight * postingWeights[at]!;
-      }
+      const start = termOffsets[id]!;
+      const end = termOffsets[id + 1]!;
+      if (start === end) continue;
+      first = Math.min(first, postingDocs[start]!);
+      last = Math.max(last, postingDocs[end - 1]!);
+      postings += end - start;
+      for (let at = start; at < end; at++) sums[postingDocs[at]!]! += termWeight * postingWeights[at]!;
     }
-    const docs = Int32Array.from(seen).sort();
-    const weights = new Float32Array(docs.length);
+    const docs = new Int32Array(postings);
+    const weights = new Float32Array(postings);
+    let count = 0;
     let bound = 0;
-    for (let c = 0; c < docs.length; c++) {
-      const doc = docs[c]!;
-      weights[c] = sums[doc]!;
-      bound = Math.max(bound, weights[c]!, sums[doc]!);
+    for (let doc = first; doc <= last; doc++) {
+      const sum = sums[doc]!;
+      if (sum === 0) continue;
+      docs[count] = doc;
+      weights[count] = sum;
+      bound = Math.max(bound, sum, weights[count++]!);
       sums[doc] = 0;
     }
-    return { docs, weights, scale: 1, bound };
+    return { docs: docs.slice(0, count), weights: weights.slice(0, count), scale: 1, bound };
   }
 }
