@@ -40,12 +40,51 @@ function termOf(word: string): string | null {
  * so a huge ingest cannot grow it forever.
  */
 const TERM_MEMO_SIZE = 200_000;
-const MEMO_SLOTS = 1 << 19; // a power of two above 2 × TERM_MEMO_SIZE, so probes stay short
-const MEMO_MASK = MEMO_SLOTS - 1;
-const memoHashes = new Int32Array(MEMO_SLOTS);
-let memoWords: (string | undefined)[] = new Array<string | undefined>(MEMO_SLOTS);
-const memoTerms: (string | null)[] = new Array<string | null>(MEMO_SLOTS).fill(null);
+/**
+ * Slots start few and double whenever the memo is half full, up to a power of two above
+ * 2 × TERM_MEMO_SIZE, so probes stay short. A table no larger than the vocabulary needs stays in
+ * the CPU's caches: a news archive's 60,000 words fit in 2^17 slots, where 2^19 spread every
+ * lookup over 6 MB.
+ */
+const FIRST_SLOTS = 1 << 12;
+let memoMask = FIRST_SLOTS - 1;
+let memoHashes = new Int32Array(FIRST_SLOTS);
+let memoWords: (string | undefined)[] = new Array<string | undefined>(FIRST_SLOTS);
+let memoTerms: (string | null)[] = new Array<string | null>(FIRST_SLOTS).fill(null);
 let memoCount = 0;
+
+function resetMemo(slots: number): void {
+  memoMask = slots - 1;
+  memoHashes = new Int32Array(slots);
+  memoWords = new Array<string | undefined>(slots);
+  memoTerms = new Array<string | null>(slots).fill(null);
+  memoCount = 0;
+}
+
+/** Stores a word the memo does not hold yet; `slot` is the free one its probe ended on. */
+function storeTerm(slot: number, hash: number, word: string, term: string | null): void {
+  memoHashes[slot] = hash;
+  memoWords[slot] = word;
+  memoTerms[slot] = term;
+  memoCount++;
+}
+
+/** The first empty slot on `hash`'s probe. */
+function freeSlot(hash: number): number {
+  let slot = hash & memoMask;
+  while (memoWords[slot] !== undefined) slot = (slot + 1) & memoMask;
+  return slot;
+}
+
+/** Twice the slots, every word moved to where its hash probes now. */
+function growMemo(): void {
+  const [hashes, words, terms] = [memoHashes, memoWords, memoTerms];
+  resetMemo(2 * hashes.length);
+  for (let old = 0; old < hashes.length; old++) {
+    const word = words[old];
+    if (word !== undefined) storeTerm(freeSlot(hashes[old]!), hashes[old]!, word, terms[old] ?? null);
+  }
+}
 
 const mix = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
 const FNV_START = 0x811c9dc5 | 0;
@@ -59,26 +98,27 @@ function hashOf(word: string): number {
 /** The term for `source[start, end)`, whose hash is `hash`; non-CJK words only. */
 function memoTerm(source: string, start: number, end: number, hash: number): string | null {
   const length = end - start;
-  let slot = hash & MEMO_MASK;
+  let slot = hash & memoMask;
   for (let word = memoWords[slot]; word !== undefined; word = memoWords[slot]) {
     if (memoHashes[slot] === hash && word.length === length) {
       let i = 0;
       while (i < length && word.charCodeAt(i) === source.charCodeAt(start + i)) i++;
       if (i === length) return memoTerms[slot] ?? null;
     }
-    slot = (slot + 1) & MEMO_MASK;
-  }
-  if (memoCount >= TERM_MEMO_SIZE) {
-    memoWords = new Array<string | undefined>(MEMO_SLOTS);
-    memoCount = 0;
-    slot = hash & MEMO_MASK;
+    slot = (slot + 1) & memoMask;
   }
   const word = start === 0 && end === source.length ? source : source.slice(start, end);
   const term = termOf(word);
-  memoHashes[slot] = hash;
-  memoWords[slot] = word;
-  memoTerms[slot] = term;
-  memoCount++;
+  // Emptied or grown, the table no longer has the free slot the probe ended on where it was.
+  let free = slot;
+  if (memoCount >= TERM_MEMO_SIZE) {
+    resetMemo(FIRST_SLOTS);
+    free = freeSlot(hash);
+  } else if (2 * (memoCount + 1) > memoHashes.length) {
+    growMemo();
+    free = freeSlot(hash);
+  }
+  storeTerm(free, hash, word, term);
   return term;
 }
 
