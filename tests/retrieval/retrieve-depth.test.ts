@@ -10,6 +10,19 @@ import { diversify, retrieve } from '../../src/retrieval/retrieve.ts';
 import { loadTopics } from '../../src/topics/load-topics.ts';
 import { topicMatcher, type TopicMatcher } from '../../src/topics/topic-matcher.ts';
 
+/** The real searcher, with the depth (k) of every search it is asked for written down. */
+function countingDepths(searcher: Bm25Searcher): { counting: Bm25Searcher; depths: number[] } {
+  const depths: number[] = [];
+  const search = searcher.search.bind(searcher);
+  const counting = Object.assign(Object.create(searcher) as Bm25Searcher, {
+    search: (...args: Parameters<Bm25Searcher['search']>) => {
+      depths.push(args[1]);
+      return search(...args);
+    },
+  });
+  return { counting, depths };
+}
+
 /**
  * retrieve() first searches 2 candidates deep per result and goes 4 deep only when the shallow answer
  * could differ. Whichever it does, the hits must be those of diversifying the 4-deep candidates.
@@ -26,14 +39,7 @@ describe('retrieve searching shallow first', () => {
   });
 
   it('returns the passages diversify() picks from the 4-deep candidates, from one shallow search for these queries', async () => {
-    const depths: number[] = [];
-    const search = searcher.search.bind(searcher);
-    const counting = Object.assign(Object.create(searcher) as Bm25Searcher, {
-      search: (...args: Parameters<Bm25Searcher['search']>) => {
-        depths.push(args[1]);
-        return search(...args);
-      },
-    });
+    const { counting, depths } = countingDepths(searcher);
     const filter = { topicBit: searcher.data.topicSlugs.indexOf('china-dprk') };
     const recency = { nowDay: toDay(BENCH_NOW), halfLifeDays: 180, weight: 0.1 };
     for (const text of syntheticQueries({ seed: 11, count: 150 })) {
@@ -68,14 +74,7 @@ describe('retrieve searching shallow first', () => {
     ];
     const small = memoryArticleStore(entries);
     const index = new Bm25Searcher(await buildIndexFromStore(small, matchers));
-    const depths: number[] = [];
-    const search = index.search.bind(index);
-    const counting = Object.assign(Object.create(index) as Bm25Searcher, {
-      search: (...args: Parameters<Bm25Searcher['search']>) => {
-        depths.push(args[1]);
-        return search(...args);
-      },
-    });
+    const { counting, depths } = countingDepths(index);
     const terms = [{ term: 'coal', weight: 1 }];
     const now = new Date(Date.UTC(2020, 1, 1));
     const hits = await retrieve({ searcher: counting, store: small }, terms, { k: 3, now, halfLifeDays: 180 });
