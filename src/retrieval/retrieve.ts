@@ -23,8 +23,12 @@ const NEAR_DUPLICATE_BITS = 3;
 /** Each further passage from an article already chosen keeps this share of its score. */
 const SAME_ARTICLE_FACTOR = 0.3;
 const CANDIDATES_PER_RESULT = 4;
-/** The first search asks for this many per result; most answers never reach further down (see diversifyTop). */
-const FIRST_CANDIDATES_PER_RESULT = 2;
+/**
+ * The first search asks for this many per result (rounded up); most answers never reach further down
+ * (see diversifyTop). 1.5 answered every bench query without the deep search and was 10–15% faster
+ * at p95 than 2; at 1 (k + 1 candidates) about 5% of queries needed the deep search as well.
+ */
+const FIRST_CANDIDATES_PER_RESULT = 1.5;
 const DEFAULT_RECENCY_WEIGHT = 0.3;
 
 /** Drops wire copies (keeping the better-scored one), then picks greedily with a same-article penalty. */
@@ -68,14 +72,14 @@ function pick(searcher: Bm25Searcher, candidates: readonly Scored[], k: number):
 }
 
 /**
- * diversify() of the top CANDIDATES_PER_RESULT × k, usually from a search half that deep: a smaller
+ * diversify() of the top CANDIDATES_PER_RESULT × k, usually from a shallower search: a smaller
  * k lets the pruned search skip more. The shallow answer is the deep one whenever every pick won with
  * a score at least that of the best passage below the shallow set: such a passage, and every one
  * under it, scores no more than that even before any penalty, dedupe never lets a later candidate
  * remove an earlier one, and on a tie the earlier candidate wins. Otherwise the deep search runs.
  */
 function diversifyTop(searcher: Bm25Searcher, search: (count: number) => Scored[], k: number): Scored[] {
-  const shallow = FIRST_CANDIDATES_PER_RESULT * k;
+  const shallow = Math.ceil(FIRST_CANDIDATES_PER_RESULT * k);
   const probe = search(shallow + 1);
   // Fewer passages than asked for match at all: the deep search would find the same ones.
   if (probe.length <= shallow) return diversify(searcher, probe, k);

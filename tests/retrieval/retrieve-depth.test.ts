@@ -24,7 +24,7 @@ function countingDepths(searcher: Bm25Searcher): { counting: Bm25Searcher; depth
 }
 
 /**
- * retrieve() first searches 2 candidates deep per result and goes 4 deep only when the shallow answer
+ * retrieve() first searches 1.5 candidates deep per result and goes 4 deep only when the shallow answer
  * could differ. Whichever it does, the hits must be those of diversifying the 4-deep candidates.
  */
 describe('retrieve searching shallow first', () => {
@@ -78,7 +78,7 @@ describe('retrieve searching shallow first', () => {
     const terms = [{ term: 'coal', weight: 1 }];
     const now = new Date(Date.UTC(2020, 1, 1));
     const hits = await retrieve({ searcher: counting, store: small }, terms, { k: 3, now, halfLifeDays: 180 });
-    expect(depths).toEqual([7, 12]);
+    expect(depths).toEqual([6, 12]); // ⌈1.5 × 3⌉ + 1 first, then 4 × 3
     const expected = diversify(index, index.search(terms, 12, {}, { nowDay: toDay(now), halfLifeDays: 180, weight: 0.3 }), 3);
     expect(hits.map((hit) => hit.passage.id)).toEqual(expected.map((scored) => `${index.data.articleIds[index.data.docArticle[scored.doc]!]}#${index.data.docOrdinal[scored.doc]}`));
     // After the long article's best passage, its near-copies and penalised passages give way to other articles.
