@@ -48,7 +48,7 @@ export class Bm25Searcher {
     this.termIds = new Map(data.terms.map((term, id) => [term, id]));
     this.accumulator = new Float32Array(data.docArticle.length);
     this.touched = new Int32Array(data.docArticle.length);
-    this.merged = new MergedLists({ ...data, passages: data.docArticle.length });
+    this.merged = new MergedLists({ termOffsets: data.termOffsets, postingDocs: data.postingDocs, postingWeights: data.postingWeights, passages: data.docArticle.length });
     this.termMaxWeight = new Float32Array(data.terms.length).fill(-1);
   }
 
@@ -148,7 +148,8 @@ export class Bm25Searcher {
     const groups = new Map<string, number[]>();
     plan.groups.forEach((group, j) => {
       if (group === undefined) lists.push(single(j));
-      else groups.set(group, [...(groups.get(group) ?? []), j]);
+      else if (groups.has(group)) groups.get(group)!.push(j);
+      else groups.set(group, [j]);
     });
     for (const members of groups.values()) {
       lists.push(members.length === 1 ? single(members[0]!) : this.merged.get(members.map((j) => ({ id: plan.ids[j]!, termWeight: plan.termWeights[j]! }))));
@@ -228,18 +229,9 @@ export class Bm25Searcher {
     const { termOffsets, postingDocs, postingWeights } = this.data;
     let total = 0;
     plan.ids.forEach((id, j) => {
-      let lo = termOffsets[id]!;
-      let hi = termOffsets[id + 1]! - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const value = postingDocs[mid]!;
-        if (value === doc) {
-          total += plan.termWeights[j]! * postingWeights[mid]!;
-          break;
-        }
-        if (value < doc) lo = mid + 1;
-        else hi = mid - 1;
-      }
+      const end = termOffsets[id + 1]!;
+      const at = gallop(postingDocs, termOffsets[id]!, end, doc);
+      if (at < end && postingDocs[at] === doc) total += plan.termWeights[j]! * postingWeights[at]!;
     });
     return total;
   }
