@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createApp, type App } from '../src/app.ts';
 import type { BriefInput } from '../src/briefing.ts';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -9,6 +7,7 @@ import { isoDay } from '../src/model.ts';
 import { briefMessage } from '../src/render/discord-embeds.ts';
 import { keyvArticleStore } from '../src/store/keyv-article-store.ts';
 import { readIndexFile } from '../src/retrieval/index-file.ts';
+import { inFreshProcess } from './fresh-process.ts';
 import { latencies, percentiles, round, type Percentiles } from './measure.ts';
 import { pick, randomInt, seededRandom } from './random.ts';
 import { BENCH_NOW, syntheticArticles, toStored } from './synthetic-corpus.ts';
@@ -42,16 +41,12 @@ async function briefOnce(app: App, input: BriefInput): Promise<number> {
   return result.value.points.length;
 }
 
-const execFileAsync = promisify(execFile);
-
 /**
  * A fresh process (the same tsx loader as this one) that opens the app on `dataDir` and makes one
  * brief: module loading, reading the persisted index and the store, composing and rendering.
  */
 async function coldStart(dataDir: string): Promise<ColdStart> {
-  const script = join(import.meta.dirname, 'cold-start.ts');
-  const { stdout } = await execFileAsync(process.execPath, [...process.execArgv, script, dataDir, BENCH_NOW.toISOString()], { env: { ...process.env, LOG_LEVEL: 'silent' } });
-  return JSON.parse(stdout) as ColdStart;
+  return inFreshProcess<ColdStart>(join(import.meta.dirname, 'cold-start.ts'), [dataDir, BENCH_NOW.toISOString()]);
 }
 
 async function measureCorpus(label: string, config: Config, plan: PipelinePlan): Promise<PipelineCorpus> {

@@ -4,21 +4,23 @@
  * milliseconds do not). Tables go to stdout; with --json, stdout carries one JSON document and the
  * tables go to stderr. Nothing here asserts a timing: the targets are printed for a person to read.
  *
+ * Each section (each retrieval size too) runs in a fresh process: ingest measured right after the
+ * 100k retrieval section shared its heap with ~1.8 GB of that section's garbage and ran 15–20% slower
+ * than `npm run ingest` does on its own.
+ *
  * `npm run bench -- --million` runs only our index at 1,000,000 passages (several minutes, a few GB
  * of memory); it is never part of the default run.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config.ts';
-import { loadTopics } from '../src/topics/load-topics.ts';
-import { topicMatcher } from '../src/topics/topic-matcher.ts';
-import { benchFanout, type FanoutPlan } from './fanout-section.ts';
-import { benchIngest, type IngestPlan } from './ingest-section.ts';
-import { benchPipeline, type PipelinePlan } from './pipeline-section.ts';
+import { inFreshProcess } from './fresh-process.ts';
 import { fanoutTable, ingestTable, millionTable, pipelineTable, retrievalTables, tokensTable } from './report.ts';
-import { benchMillion, benchRetrieval, type MillionPlan, type RetrievalPlan } from './retrieval-section.ts';
-import { benchTokens } from './tokens-section.ts';
+import type { FanoutPlan } from './fanout-section.ts';
+import type { IngestPlan } from './ingest-section.ts';
+import type { PipelinePlan } from './pipeline-section.ts';
+import type { MillionPlan, RetrievalPlan } from './retrieval-section.ts';
+import type { SectionName, SectionPlan, SectionResult } from './sections.ts';
 
 const SEED = 20_261_127;
 const quick = process.argv.includes('--quick');
@@ -52,14 +54,14 @@ const out = (text: string) => (json ? process.stderr : process.stdout).write(`${
 const progress = (text: string) => process.stderr.write(`… ${text}\n`);
 
 const tempDir = await mkdtemp(join(tmpdir(), 'briefing-bench-'));
+const section = <K extends SectionName>(name: K, plan: SectionPlan<K>): Promise<SectionResult<K>> =>
+  inFreshProcess<SectionResult<K>>(join(import.meta.dirname, 'section-process.ts'), [name, tempDir, JSON.stringify(plan)]);
 try {
   const started = performance.now();
-  const config = loadConfig({ DATA_DIR: tempDir, LOG_LEVEL: 'silent' });
-  const matchers = (await loadTopics(config.TOPICS_DIR)).map(topicMatcher);
   out(`briefing-bot bench${quick ? ' --quick' : ''}${million ? ' --million' : ''} · node ${process.version} · seed ${SEED}\n`);
   if (million) {
     progress(`our index at ${MILLION.passages.toLocaleString('en')} passages`);
-    const result = await benchMillion(MILLION, matchers, tempDir, progress);
+    const result = await section('million', MILLION);
     out(millionTable(result));
     out(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
     if (json) process.stdout.write(`${JSON.stringify({ million: result, seed: SEED }, null, 2)}\n`);
@@ -68,23 +70,23 @@ try {
     const retrieval = [];
     for (const plan of PLANS.retrieval) {
       progress(`retrieval at ${plan.passages.toLocaleString('en')} passages`);
-      retrieval.push(await benchRetrieval(plan, matchers, tempDir));
+      retrieval.push(await section('retrieval', plan));
     }
     out(retrievalTables(retrieval));
 
     progress(`pipeline on the sample corpus and ${PLANS.pipeline.syntheticPassages.toLocaleString('en')} passages`);
-    const pipeline = await benchPipeline(PLANS.pipeline, tempDir);
+    const pipeline = await section('pipeline', PLANS.pipeline);
     out(pipelineTable(pipeline));
 
     progress(`ingest of ${PLANS.ingest.articles.toLocaleString('en')} Markdown files`);
-    const ingest = await benchIngest(PLANS.ingest, matchers, tempDir);
+    const ingest = await section('ingest', PLANS.ingest);
     out(ingestTable(ingest));
 
     progress('prompt tokens per brief on the sample corpus');
-    const tokens = await benchTokens(loadConfig({ DATA_DIR: join(tempDir, 'tokens'), LOG_LEVEL: 'silent' }));
+    const tokens = await section('tokens', {});
     out(tokensTable(tokens));
     progress(`digest fan-out to ${PLANS.fanout.channels.toLocaleString('en')} channels`);
-    const fanout = await benchFanout(PLANS.fanout, tempDir);
+    const fanout = await section('fanout', PLANS.fanout);
     out(fanoutTable(fanout));
     out(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
     if (json) process.stdout.write(`${JSON.stringify({ quick, seed: SEED, retrieval, pipeline, ingest, tokens, fanout }, null, 2)}\n`);
