@@ -6,7 +6,7 @@
  *
  * Each section (each retrieval size too) runs in a fresh process: ingest measured right after the
  * 100k retrieval section shared its heap with ~1.8 GB of that section's garbage and ran 15–20% slower
- * than `npm run ingest` does on its own.
+ * than the same section alone.
  *
  * `npm run bench -- --million` runs only our index at 1,000,000 passages (several minutes, a few GB
  * of memory); it is never part of the default run.
