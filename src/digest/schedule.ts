@@ -121,6 +121,21 @@ export function dueWindow(subscription: { cadence: Cadence; timezone: string; cu
   return { since: cursor, until, missedTicks };
 }
 
+/**
+ * `dueWindow` for many subscriptions at one instant. Subscriptions on one schedule that were delivered
+ * together share their cursor, and so their window: each distinct (cadence, zone, cursor) is searched
+ * once. A thousand channels on one weekly digest then cost two croner searches, not two thousand
+ * (≈ 0.9 s of a check, all of it before the first message).
+ */
+export function dueWindowsAt(now: Date): (subscription: { cadence: Cadence; timezone: string; cursor: Date }) => DueWindow | undefined {
+  const windows = new Map<string, DueWindow | undefined>();
+  return (subscription) => {
+    const key = `${cronPattern(subscription.cadence)}|${subscription.timezone}|${subscription.cursor.getTime()}`;
+    if (!windows.has(key)) windows.set(key, dueWindow(subscription, now));
+    return windows.get(key);
+  };
+}
+
 /** Whether the runtime knows `timezone` as an IANA zone (croner resolves zones through the same Intl). */
 export function isValidTimezone(timezone: string): boolean {
   try {

@@ -5,7 +5,7 @@ import { metrics } from '../ops/metrics.ts';
 import type { Lease, Leases } from '../store/leases.ts';
 import type { Digest, DigestInput } from './compose-digest.ts';
 import { deliverWindow, type DeliverDeps, type DeliveryOutcome, type Window } from './deliver.ts';
-import { dueWindow } from './schedule.ts';
+import { dueWindowsAt } from './schedule.ts';
 import type { Subscription } from './subscription.ts';
 
 export type SchedulerDeps = DeliverDeps & {
@@ -40,11 +40,11 @@ const compositionKey = ({ subscription, window }: Due) => `${subscription.topic}
  * claimed, then fanned out to every channel that shares it.
  */
 export async function checkDigests(deps: SchedulerDeps): Promise<CheckReport> {
-  const now = deps.now();
+  const dueWindow = dueWindowsAt(deps.now());
   const due: Due[] = [];
   for (const subscription of await deps.subscriptions.all()) {
     if (subscription.status.state !== 'active' || !deps.owns(subscription.guildId)) continue;
-    const window = dueWindow(subscription, now);
+    const window = dueWindow(subscription);
     if (window) due.push({ subscription, window: { since: window.since, until: window.until }, missedTicks: window.missedTicks });
   }
   const report: CheckReport = { due: due.length, compositions: 0, leasedElsewhere: 0, outcomes: {} };

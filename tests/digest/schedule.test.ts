@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cadence } from '../../src/digest/cadence.ts';
-import { cronPattern, dueWindow, isValidTimezone, latestTickAtOrBefore, MAX_COUNTED_TICKS, nextRun, previousTick } from '../../src/digest/schedule.ts';
+import { cronPattern, dueWindow, dueWindowsAt, isValidTimezone, latestTickAtOrBefore, MAX_COUNTED_TICKS, nextRun, previousTick } from '../../src/digest/schedule.ts';
 
 const at = (iso: string) => new Date(iso);
 const daily = (time: string): Cadence => ({ kind: 'daily', time });
@@ -202,6 +202,21 @@ describe('due window', () => {
     const window = dueWindow(subscription('2026-01-01T00:00Z', cron('0 * * * *'), 'UTC'), at(new Date(Date.parse('2026-01-01T00:00Z') + MAX_COUNTED_TICKS * HOUR_MS).toISOString()));
     expect(window?.missedTicks).toBe(MAX_COUNTED_TICKS);
     expect(dueWindow(subscription('2026-01-01T00:00Z', cron('0 * * * *'), 'UTC'), at('2026-01-01T23:59Z'))?.missedTicks).toBe(23);
+  });
+
+  it('GIVEN many subscriptions at one instant THEN each gets the window dueWindow gives it, shared or not', () => {
+    const now = at('2026-01-15T09:30Z');
+    const subscriptions = [
+      subscription('2026-01-14T08:00Z'),
+      subscription('2026-01-14T08:00Z'), // the same schedule and cursor: one search for both
+      subscription('2026-01-10T08:00Z'), // the same schedule, further behind
+      subscription('2026-01-14T08:00Z', daily('08:00'), 'America/New_York'), // the same cursor in another zone
+      subscription('2026-01-14T08:00Z', { kind: 'weekly', weekday: 'wed', time: '08:00' }),
+      subscription('2026-01-15T08:00Z'), // already delivered
+    ];
+    const dueAt = dueWindowsAt(now);
+    expect(subscriptions.map((s) => dueAt(s))).toEqual(subscriptions.map((s) => dueWindow(s, now)));
+    expect(new Set(subscriptions.map((s) => dueAt(s)?.missedTicks))).toEqual(new Set([1, 5, undefined]));
   });
 });
 
