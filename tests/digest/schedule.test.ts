@@ -217,6 +217,8 @@ describe('due window', () => {
     const dueAt = dueWindowsAt(now);
     expect(subscriptions.map((s) => dueAt(s))).toEqual(subscriptions.map((s) => dueWindow(s, now)));
     expect(new Set(subscriptions.map((s) => dueAt(s)?.missedTicks))).toEqual(new Set([1, 5, undefined]));
+    // Shared, not searched again: the same schedule and cursor get the very same window.
+    expect(dueAt(subscriptions[1]!)).toBe(dueAt(subscriptions[0]!));
   });
 });
 
