@@ -1,6 +1,7 @@
 import { sentenceSpans } from '../ingest/chunk.ts';
 import { isoDay, type Hit } from '../model.ts';
 import type { ConceptTerm } from '../retrieval/query-terms.ts';
+import { datelineLength } from './dateline.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
 
 /**
@@ -20,6 +21,9 @@ export type AnswerRequest = {
   /** The index terms of a text from an article (words, entity terms, its date terms), as the index saw them. */
   termsOf: (text: string, article: Hit['article']) => ReadonlySet<string>;
 };
+
+/** A point quotes the sentence after a dateline, as a brief does: still verbatim, minus the label. */
+const withoutDateline = (text: string) => text.slice(datelineLength(text));
 
 type Concept = { weight: number; terms: { term: string; credit: number }[] };
 
@@ -52,7 +56,9 @@ function coverage(present: ReadonlySet<string>, concepts: readonly Concept[]): n
  */
 export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited: Map<string, Cited> } {
   const concepts = conceptsOf(request.terms, request.idf);
-  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(request.termsOf(`${hit.article.title}\n${hit.passage.text}`, hit.article), concepts) }));
+  // A wire dateline ("BEIJING, May 4 Kyodo - ") says where a report was filed, not what it is about:
+  // counted, it let a story about Pyongyang answer "when did Kim first visit Beijing".
+  const judged = request.hits.map((hit) => ({ hit, coverage: coverage(request.termsOf(`${hit.article.title}\n${withoutDateline(hit.passage.text)}`, hit.article), concepts) }));
   const answering = judged.filter((entry) => entry.coverage >= ANSWER_MIN_COVERAGE);
   if (answering.length === 0) {
     return { draft: { claims: [], composedBy: 'extractive', notices: ['Not found in the sources: no article we hold answers this question.'] }, cited: new Map() };
@@ -60,7 +66,7 @@ export function extractiveAnswer(request: AnswerRequest): { draft: Draft; cited:
 
   const sentences = answering.flatMap(({ hit, coverage: passageCoverage }) =>
     sentenceSpans(hit.passage.text, hit.article.language).map((span) => {
-      const text = hit.passage.text.slice(span.start, span.end);
+      const text = withoutDateline(hit.passage.text.slice(span.start, span.end));
       const own = coverage(request.termsOf(text, hit.article), concepts);
       return { hit, text, score: own * 0.6 + passageCoverage * 0.4 + hit.score * 1e-3 };
     }),

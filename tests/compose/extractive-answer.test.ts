@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { extractiveAnswer } from '../../src/compose/extractive-answer.ts';
+import type { Hit } from '../../src/model.ts';
+import { queryTerms } from '../../src/retrieval/query-terms.ts';
+import { tokenize } from '../../src/retrieval/tokenize.ts';
+
+function hit(id: string, text: string, score: number): Hit {
+  return {
+    article: { id, url: `https://example.com/${id}`, title: 'Delegation news', outlet: 'Kyodo', publishedAt: new Date('2018-05-04'), language: 'en', text },
+    passage: { id: `${id}#0`, articleId: id, ordinal: 0, text, start: 0, end: text.length },
+    score,
+    parts: { lexical: score, recency: 0 },
+  };
+}
+
+describe('extractiveAnswer', () => {
+  it('does not let a wire dateline answer for the place it names, and quotes the sentence after it', () => {
+    const question = 'when was the visit to Beijing';
+    const filedInBeijing = hit('filed-in-beijing', 'BEIJING, May 4 Kyodo - Officials said the visit to the port went ahead as planned.', 9);
+    const aboutBeijing = hit('about-beijing', 'The delegation ended its visit to Beijing on Friday, officials said.', 8);
+    const { draft } = extractiveAnswer({
+      question,
+      terms: queryTerms(question, []),
+      hits: [filedInBeijing, aboutBeijing],
+      idf: () => 1,
+      termsOf: (text) => new Set(tokenize(text)),
+    });
+    // Counting the dateline, both covered "visit" and "Beijing", and the better-ranked one came first.
+    expect(draft.claims.map((claim) => claim.citations)).toEqual([['about-beijing#0']]);
+    expect(draft.claims.every((claim) => !claim.text.startsWith('BEIJING'))).toBe(true);
+  });
+
+  it('quotes a sentence that opens with a dateline without the label, as a brief does', () => {
+    const question = 'what did officials say about the port visit';
+    const { draft } = extractiveAnswer({
+      question,
+      terms: queryTerms(question, []),
+      hits: [hit('filed', 'BEIJING, May 4 Kyodo - Officials said the visit to the port went ahead as planned.', 9)],
+      idf: () => 1,
+      termsOf: (text) => new Set(tokenize(text)),
+    });
+    expect(draft.claims.map((claim) => claim.text)).toEqual(['Officials said the visit to the port went ahead as planned.']);
+  });
+});
