@@ -7,6 +7,7 @@ import { tokenize } from './tokenize.ts';
 /** Synonyms count for less still: a paraphrase is weaker evidence than the user's own word. */
 export const SYNONYM_WEIGHT = 0.3;
 const SYNONYM_CREDIT = 0.6;
+const OTHER_NAME_CREDIT = 0.8;
 
 /** A year in a question ("in 2019") is usually the sharpest constraint it has. */
 const CJK = /[\p{Script=Han}\p{Script=Hangul}]/u;
@@ -69,15 +70,19 @@ export function queryTerms(text: string, matchers: readonly TopicMatcher[], expa
       const concept = `entity:${entity.id}`;
       if (terms.some((term) => term.concept === concept)) continue;
       const aliasWords = aliasWordsOf(entity);
+      let typedWord = false;
       for (const term of terms) {
         if (term.own && term.concept === term.term && aliasWords.has(term.term)) {
           term.concept = concept;
           // A Korean or Chinese name searches only through the entity term, or articles in that
           // language would score twice for one name; English words keep their own weight.
           if (CJK.test(term.term)) term.weight = 0;
+          else typedWord = true;
         }
       }
-      terms.push({ term: entityTerm(entity.id), weight: 1, concept, own: true, credit: 1 });
+      // Another name of the entity answers for the word the user typed, but less well: asked about
+      // Beijing, a passage that says Beijing beats one that only says Chinese.
+      terms.push({ term: entityTerm(entity.id), weight: 1, concept, own: true, credit: typedWord ? OTHER_NAME_CREDIT : 1 });
     }
   }
   return terms;

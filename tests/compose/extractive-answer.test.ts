@@ -3,6 +3,8 @@ import { extractiveAnswer } from '../../src/compose/extractive-answer.ts';
 import type { Hit } from '../../src/model.ts';
 import { queryTerms } from '../../src/retrieval/query-terms.ts';
 import { tokenize } from '../../src/retrieval/tokenize.ts';
+import { loadTopics } from '../../src/topics/load-topics.ts';
+import { entityTerms, topicMatcher } from '../../src/topics/topic-matcher.ts';
 
 function hit(id: string, text: string, score: number): Hit {
   return {
@@ -40,5 +42,21 @@ describe('extractiveAnswer', () => {
       termsOf: (text) => new Set(tokenize(text)),
     });
     expect(draft.claims.map((claim) => claim.text)).toEqual(['Officials said the visit to the port went ahead as planned.']);
+  });
+
+  it('prefers the word the user typed to another name of the same entity', async () => {
+    const matchers = (await loadTopics('data/topics')).map(topicMatcher);
+    const question = 'when did kim first visit beijing';
+    const sayChinese = hit('says-chinese', 'Kim Jong Un met the visiting Chinese foreign minister on his first visit since 2007.', 9);
+    const sayBeijing = hit('says-beijing', 'Kim Jong Un made his first visit to Beijing by armoured train.', 8);
+    const { draft } = extractiveAnswer({
+      question,
+      terms: queryTerms(question, matchers),
+      hits: [sayChinese, sayBeijing],
+      idf: () => 1,
+      termsOf: (text) => new Set([...tokenize(text), ...entityTerms(matchers, text)]),
+    });
+    // "Chinese" names China, as "Beijing" does, so both covered everything asked and rank decided.
+    expect(draft.claims[0]?.citations).toEqual(['says-beijing#0']);
   });
 });
