@@ -5,7 +5,7 @@ import { IndexBuilder, type IndexData } from './bm25-index.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Bump when tokenizing or scoring changes, so every persisted index is rebuilt once. */
-const INDEX_FORMAT = 'tokenize-v3/bm25-v1/chunk-v1/dates-v1/entities-v2';
+const INDEX_FORMAT = 'tokenize-v4/bm25-v1/chunk-v1/dates-v1/entities-v2';
 
 /** Changes when the topics change (their rules decide which articles are on-topic) or the format does. */
 export function indexFingerprint(matchers: readonly TopicMatcher[]): string {

@@ -47,7 +47,7 @@ const STOPWORDS = new Set(
   she so than that the their them then there these they this those to was we were what when where which while who whom
   why will with would you your do does did can could should may might about after before also over under up out off
   said says say just more most other some such only own same very s t via per upon any all both each few
-  how many much tell happen happened happening know anything something`
+  how many much tell happen happened happening know anything something during get gets got gotten`
     .split(/\s+/)
     .filter(Boolean),
 );
