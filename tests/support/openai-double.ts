@@ -17,6 +17,8 @@ export type Scripted =
   | { kind: 'content'; content: string }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'slow'; delayMs: number; then: Scripted }
+  /** Answers once `until` settles: a test decides when the model is done, not a timer. */
+  | { kind: 'held'; until: Promise<unknown>; then: Scripted }
   /** The careful default answer plus these points (e.g. a hallucination among true points). */
   | { kind: 'careful-plus'; extra: Point[] };
 
@@ -29,6 +31,7 @@ export const reply = {
   rateLimited: (retryAfterSeconds = 0): Scripted => ({ kind: 'status', status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, body: { error: { message: 'Rate limit reached.', type: 'requests', code: 'rate_limit_exceeded' } } }),
   serverError: (status = 500): Scripted => ({ kind: 'status', status, body: { error: { message: 'The server had an error.', type: 'server_error' } } }),
   slow: (delayMs: number, then: Scripted = { kind: 'points', points: [] }): Scripted => ({ kind: 'slow', delayMs, then }),
+  held: (until: Promise<unknown>, then: Scripted): Scripted => ({ kind: 'held', until, then }),
   malformed: (): Scripted => ({ kind: 'content', content: 'Sure! Here are the points: {"points": [{"text": "Kim visited', }),
 };
 
@@ -83,8 +86,8 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
     if (double.rejectJsonSchema && format === 'json_schema') {
       return send(res, 400, { error: { message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", type: 'invalid_request_error', param: 'response_format' } });
     }
-    if (scripted?.kind === 'slow') {
-      await new Promise((done) => setTimeout(done, scripted.delayMs));
+    if (scripted?.kind === 'slow' || scripted?.kind === 'held') {
+      await (scripted.kind === 'slow' ? new Promise((done) => setTimeout(done, scripted.delayMs)) : scripted.until);
       if (res.destroyed) return;
       return chat(res, body, scripted.then);
     }
