@@ -39,7 +39,8 @@ export function retrievalTables(results: readonly RetrievalResult[]): string {
         `retrieval · ${r.passages.toLocaleString('en')} passages · ratios of p95 (same run)`,
         ['measure', 'value', 'target', 'met'],
         [
-          ['full / bare BM25', r.ratios.fullOverBare, `≤ ${TARGETS.fullOverBareP95}`, verdict(r.ratios.fullOverBare <= TARGETS.fullOverBareP95)],
+          // Two decimals always: a ratio of exactly 2 printed as "2" read like a count.
+          ['full / bare BM25', r.ratios.fullOverBare.toFixed(2), `≤ ${TARGETS.fullOverBareP95}`, verdict(r.ratios.fullOverBare <= TARGETS.fullOverBareP95)],
           ['full / MiniSearch', r.ratios.fullOverMiniSearch, `≤ ${TARGETS.fullOverEngineP95}`, verdict(r.ratios.fullOverMiniSearch <= TARGETS.fullOverEngineP95)],
           ['full / FTS5', r.ratios.fullOverFts5, `≤ ${TARGETS.fullOverEngineP95}`, verdict(r.ratios.fullOverFts5 <= TARGETS.fullOverEngineP95)],
           ['index load ms', r.ours.loadMs, `≤ ${TARGETS.indexLoadMs}`, verdict(r.ours.loadMs <= TARGETS.indexLoadMs)],
