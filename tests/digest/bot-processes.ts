@@ -32,7 +32,7 @@ export async function seedStore(storeUrl: string): Promise<void> {
  * A daily cadence whose last run was six hours ago (so none falls due while a test runs), and a cursor one
  * day before that run: each subscription has exactly one due window, from the cursor to that run.
  */
-export function dueDaily(now = new Date()): { cadence: Cadence; cursor: Date; windowEnd: Date } {
+function dueDaily(now: Date): { cadence: Cadence; cursor: Date; windowEnd: Date } {
   const sixHoursAgo = new Date(now.getTime() - 6 * 3_600_000);
   const time = `${String(sixHoursAgo.getUTCHours()).padStart(2, '0')}:${String(sixHoursAgo.getUTCMinutes()).padStart(2, '0')}`;
   const cadence: Cadence = { kind: 'daily', time };
@@ -40,10 +40,14 @@ export function dueDaily(now = new Date()): { cadence: Cadence; cursor: Date; wi
   return { cadence, cursor: new Date(windowEnd.getTime() - 86_400_000), windowEnd };
 }
 
-/** Writes one due subscription per channel into the shared store; returns their ids by channel. */
-export async function subscribeChannels(storeUrl: string, guildByChannel: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+/**
+ * Writes one due subscription per channel into the shared store; returns their ids by channel and the
+ * end of the window they are due for. Tests wait for that windowEnd: one computed again a minute later
+ * names a later daily time, which no cursor ever reaches.
+ */
+export async function subscribeChannels(storeUrl: string, guildByChannel: ReadonlyMap<string, string>): Promise<{ ids: Map<string, string>; windowEnd: Date }> {
   const store = keyvSubscriptions(storeUrl, silentLogger());
-  const { cadence, cursor } = dueDaily();
+  const { cadence, cursor, windowEnd } = dueDaily(new Date());
   const ids = new Map<string, string>();
   for (const [channelId, guildId] of guildByChannel) {
     const subscription: Subscription = {
@@ -54,7 +58,7 @@ export async function subscribeChannels(storeUrl: string, guildByChannel: Readon
     ids.set(channelId, subscription.id);
   }
   await store.close();
-  return ids;
+  return { ids, windowEnd };
 }
 
 /** The stored subscriptions, to check cursors after the processes are done. */

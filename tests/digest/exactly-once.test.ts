@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordDouble } from '../support/discord-double.ts';
 import { privateRedis, type PrivateRedis } from '../support/redis-server.ts';
 import { tempDir } from '../support/temp-app.ts';
-import { botEnv, dueDaily, readSubscriptions, seedStore, subscribeChannels, TOKEN, waitFor } from './bot-processes.ts';
+import { botEnv, readSubscriptions, seedStore, subscribeChannels, TOKEN, waitFor } from './bot-processes.ts';
 import { startProcess, type BotProcess } from '../support/child-process.ts';
 
 describe('digests are delivered exactly once', () => {
@@ -25,8 +25,8 @@ describe('digests are delivered exactly once', () => {
     double = await DiscordDouble.start({ token: TOKEN, guilds: [{ channels }] });
     await seedStore(redis.url);
     const channelIds = double.channelIds();
-    const ids = await subscribeChannels(redis.url, new Map(channelIds.map((id) => [id, double!.guildId])));
-    return { double, redis, channelIds, ids };
+    const { ids, windowEnd } = await subscribeChannels(redis.url, new Map(channelIds.map((id) => [id, double!.guildId])));
+    return { double, redis, channelIds, ids, windowEnd };
   }
 
   async function bot(apiBase: string, storeUrl: string): Promise<BotProcess> {
@@ -40,9 +40,8 @@ describe('digests are delivered exactly once', () => {
   const logs = () => processes.map((p, i) => `--- process ${i}\n${p.output()}`).join('\n');
 
   it('two bot processes sharing Redis send one message per channel and window', async () => {
-    const { double, redis, channelIds } = await setUp(20);
+    const { double, redis, channelIds, windowEnd } = await setUp(20);
     await Promise.all([bot(double.apiBase, redis.url), bot(double.apiBase, redis.url)]);
-    const { windowEnd } = dueDaily();
     await waitFor(async () => (await readSubscriptions(redis.url)).every((s) => s.cursor >= windowEnd), 75_000, 'every cursor to advance', logs);
     // Several more checks by both processes: nothing more may arrive.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -58,7 +57,7 @@ describe('digests are delivered exactly once', () => {
     ['finds the messages in the channel history', false],
     ['resends with the same nonce when history cannot be read, and Discord returns the first message', true],
   ])('a process killed between send and confirm: the restarted one %s', async (_how, historyDenied) => {
-    const { double, redis, channelIds } = await setUp(3);
+    const { double, redis, channelIds, windowEnd } = await setUp(3);
     const hold = double.holdMessageCreates();
     if (historyDenied) {
       for (const id of channelIds) double.addFault((req) => req.method === 'GET' && req.path === `/channels/${id}/messages`, 403, { body: { message: 'Missing Access', code: 50001 }, times: Number.POSITIVE_INFINITY });
@@ -69,7 +68,6 @@ describe('digests are delivered exactly once', () => {
     hold.release();
 
     await bot(double.apiBase, redis.url);
-    const { windowEnd } = dueDaily();
     await waitFor(async () => (await readSubscriptions(redis.url)).every((s) => s.cursor >= windowEnd), 75_000, 'the restarted process to confirm every digest', logs);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const delivered = channelIds.reduce((sum, id) => sum + double.channelMessages(id).length, 0);

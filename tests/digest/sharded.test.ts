@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordDouble, shardOf } from '../support/discord-double.ts';
 import { privateRedis, type PrivateRedis } from '../support/redis-server.ts';
 import { tempDir } from '../support/temp-app.ts';
-import { botEnv, dueDaily, readSubscriptions, seedStore, subscribeChannels, TOKEN, waitFor } from './bot-processes.ts';
+import { botEnv, readSubscriptions, seedStore, subscribeChannels, TOKEN, waitFor } from './bot-processes.ts';
 import { startProcess, type BotProcess } from '../support/child-process.ts';
 
 /** The JSON log lines a process wrote for the digests it delivered. */
@@ -34,11 +34,10 @@ describe('npm run start:sharded', () => {
     await seedStore(redis.url);
     const guildOf = new Map(double.guildIds.flatMap((guildId) => double!.channelIds(guildId).map((channelId) => [channelId, guildId] as const)));
     expect(new Set(double.guildIds.map((id) => shardOf(id, 2)))).toEqual(new Set([0, 1]));
-    await subscribeChannels(redis.url, guildOf);
+    const { windowEnd } = await subscribeChannels(redis.url, guildOf);
 
     dir = await tempDir();
     manager = startProcess('src/sharded.ts', [], botEnv(double.apiBase, redis.url, dir.path, { SHARD_COUNT: 'auto' }));
-    const { windowEnd } = dueDaily();
     await waitFor(async () => (await readSubscriptions(redis!.url)).every((s) => s.cursor >= windowEnd), 60_000, 'every cursor to advance', () => manager!.output());
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 
