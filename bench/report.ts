@@ -19,6 +19,8 @@ export const TARGETS = {
 } as const;
 
 const verdict = (ok: boolean) => (ok ? 'yes' : 'MISSED');
+/** Issue 7 sets the retrieval targets at this size; other sizes print their ratios without a verdict. */
+const TARGET_PASSAGES = 100_000;
 const seconds = (ms: number) => ms / 1000;
 
 export function retrievalTables(results: readonly RetrievalResult[]): string {
@@ -35,15 +37,18 @@ export function retrievalTables(results: readonly RetrievalResult[]): string {
           ['SQLite FTS5 bm25(), unicode61', seconds(r.fts5.buildMs), r.fts5.heapMB, r.fts5.rssMB, r.fts5.persistedMB, r.fts5.loadMs, r.fts5.query.p50, r.fts5.query.p95, r.fts5.query.p99, r.fts5.query.n],
         ],
       );
+      const atTargetSize = r.passages === TARGET_PASSAGES;
+      const target = (bound: number) => (atTargetSize ? `≤ ${bound}` : `≤ ${bound} at 100k`);
+      const met = (ok: boolean) => (atTargetSize ? verdict(ok) : '—');
       const ratios = table(
         `retrieval · ${r.passages.toLocaleString('en')} passages · ratios of p95 (same run)`,
         ['measure', 'value', 'target', 'met'],
         [
           // Two decimals always: a ratio of exactly 2 printed as "2" read like a count.
-          ['full / bare BM25', r.ratios.fullOverBare.toFixed(2), `≤ ${TARGETS.fullOverBareP95}`, verdict(r.ratios.fullOverBare <= TARGETS.fullOverBareP95)],
-          ['full / MiniSearch', r.ratios.fullOverMiniSearch, `≤ ${TARGETS.fullOverEngineP95}`, verdict(r.ratios.fullOverMiniSearch <= TARGETS.fullOverEngineP95)],
-          ['full / FTS5', r.ratios.fullOverFts5, `≤ ${TARGETS.fullOverEngineP95}`, verdict(r.ratios.fullOverFts5 <= TARGETS.fullOverEngineP95)],
-          ['index load ms', r.ours.loadMs, `≤ ${TARGETS.indexLoadMs}`, verdict(r.ours.loadMs <= TARGETS.indexLoadMs)],
+          ['full / bare BM25', r.ratios.fullOverBare.toFixed(2), target(TARGETS.fullOverBareP95), met(r.ratios.fullOverBare <= TARGETS.fullOverBareP95)],
+          ['full / MiniSearch', r.ratios.fullOverMiniSearch, target(TARGETS.fullOverEngineP95), met(r.ratios.fullOverMiniSearch <= TARGETS.fullOverEngineP95)],
+          ['full / FTS5', r.ratios.fullOverFts5, target(TARGETS.fullOverEngineP95), met(r.ratios.fullOverFts5 <= TARGETS.fullOverEngineP95)],
+          ['index load ms', r.ours.loadMs, target(TARGETS.indexLoadMs), met(r.ours.loadMs <= TARGETS.indexLoadMs)],
           ['overlap@10, full vs bare (aliases and recency change results on purpose)', r.overlapAt10, '—', '—'],
         ],
       );
