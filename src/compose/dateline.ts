@@ -8,3 +8,6 @@ const DATELINE = /^[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*(?:
 export function datelineLength(sentence: string): number {
   return DATELINE.exec(sentence)?.[0].length ?? 0;
 }
+
+/** The text after its dateline: what a point quotes, still verbatim, minus the label. */
+export const withoutDateline = (text: string): string => text.slice(datelineLength(text));

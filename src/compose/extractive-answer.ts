@@ -1,7 +1,7 @@
 import { sentenceSpans } from '../ingest/chunk.ts';
 import { isoDay, type Hit } from '../model.ts';
 import type { ConceptTerm } from '../retrieval/query-terms.ts';
-import { datelineLength } from './dateline.ts';
+import { withoutDateline } from './dateline.ts';
 import type { Claim, Cited, Draft } from './draft.ts';
 
 /**
@@ -29,9 +29,6 @@ export type AnswerRequest = {
   /** The index terms of a text from an article (words, entity terms, its date terms), as the index saw them. */
   termsOf: (text: string, article: Hit['article']) => ReadonlySet<string>;
 };
-
-/** A point quotes the sentence after a dateline, as a brief does: still verbatim, minus the label. */
-const withoutDateline = (text: string) => text.slice(datelineLength(text));
 
 type Concept = { weight: number; terms: { term: string; credit: number }[] };
 
